@@ -6,6 +6,7 @@ package runtimes
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -75,3 +76,22 @@ const (
 	Go       = "go"
 	Provided = "provided"
 )
+
+// For returns the launcher for a runtime family. Families lambdev cannot run
+// locally (java, dotnet, ruby) yield an error wrapping ErrNotLocal.
+func For(family string) (Launcher, error) {
+	switch family {
+	case Python:
+		return pythonLauncher{}, nil
+	case Node:
+		return nodeLauncher{}, nil
+	case Go:
+		return goLauncher{}, nil
+	case Provided:
+		return providedLauncher{}, nil
+	case "java", "dotnet", "ruby":
+		return nil, fmt.Errorf("%w: lambdev cannot run %s functions on this machine", ErrNotLocal, family)
+	default:
+		return nil, fmt.Errorf("%w: unknown runtime family %q", ErrNotLocal, family)
+	}
+}

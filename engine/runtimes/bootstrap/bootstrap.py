@@ -1,0 +1,414 @@
+"""lambdev's Python runtime: the Lambda Runtime API loop for one worker.
+
+Modelled on AWS's awslambdaric: same handler resolution, context object,
+error JSON and Runtime.* error types. Standard library only, and kept lean:
+it speaks HTTP/1.1 over one persistent socket instead of importing
+http.client (which drags in ssl and email), and imports nothing per invoke.
+"""
+
+import json
+import os
+import socket
+import sys
+import time
+
+_API = "/2018-06-01/runtime/"
+_MARSHAL_ERROR = "Runtime.MarshalError"
+_UNMARSHAL_ERROR = "Runtime.UnmarshalError"
+_CONTEXT_ERROR = "Runtime.LambdaContextUnmarshalError"
+
+
+class FaultException(Exception):
+    """A runtime-detected failure with a Lambda error type."""
+
+    def __init__(self, exception_type, msg, trace=None):
+        super().__init__(msg)
+        self.exception_type = exception_type
+        self.msg = msg
+        self.trace = trace
+
+
+class RuntimeClient:
+    """A minimal HTTP/1.1 client for the Runtime API on a kept-alive socket."""
+
+    def __init__(self, address):
+        host, _, port = address.rpartition(":")
+        self.addr = (host.strip("[]"), int(port))
+        self.host = address.encode()
+        self.sock = None
+        self.rfile = None
+        self.next_request = (
+            b"GET " + _API.encode() + b"invocation/next HTTP/1.1\r\nHost: "
+            + self.host + b"\r\n\r\n"
+        )
+
+    def close(self):
+        if self.sock is not None:
+            self.rfile.close()
+            self.sock.close()
+        self.sock = self.rfile = None
+
+    def roundtrip(self, head, body=b""):
+        for attempt in (0, 1):
+            if self.sock is None:
+                self.sock = socket.create_connection(self.addr)
+                self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                self.rfile = self.sock.makefile("rb")
+            try:
+                if len(body) > 65536:
+                    self.sock.sendall(head)
+                    self.sock.sendall(body)
+                else:
+                    self.sock.sendall(head + body)
+                return self.read_response()
+            except (ConnectionError, EOFError):
+                self.close()  # a stale kept-alive connection: retry once
+                if attempt:
+                    raise
+
+    def read_response(self):
+        rf = self.rfile
+        line = rf.readline(65537)
+        if not line:
+            raise EOFError("Runtime API closed the connection")
+        status = int(line.split(None, 2)[1])
+        headers = {}
+        while True:
+            line = rf.readline(65537)
+            if line in (b"\r\n", b"\n", b""):
+                break
+            k, _, v = line.partition(b":")
+            headers[k.strip().lower()] = v.strip()
+        length = headers.get(b"content-length")
+        if length is not None:
+            body = rf.read(int(length))
+        elif headers.get(b"transfer-encoding", b"").lower() == b"chunked":
+            body = self.read_chunked()
+        elif status < 200 or status in (204, 304):
+            body = b""
+        else:
+            body = rf.read()
+            headers[b"connection"] = b"close"
+        if headers.get(b"connection", b"").lower() == b"close":
+            self.close()
+        return status, headers, body
+
+    def read_chunked(self):
+        rf, parts = self.rfile, []
+        while True:
+            size = int(rf.readline(65537).split(b";", 1)[0], 16)
+            if size == 0:
+                while rf.readline(65537) not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return b"".join(parts)
+            parts.append(rf.read(size))
+            rf.readline(65537)
+
+    def next(self):
+        return self.roundtrip(self.next_request)
+
+    def post(self, path, body, content_type=b"application/json", error_type=None):
+        head = b"POST %s%s HTTP/1.1\r\nHost: %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n" % (
+            _API.encode(), path, self.host, content_type, len(body))
+        if error_type:
+            head += b"Lambda-Runtime-Function-Error-Type: " + error_type.encode() + b"\r\n"
+        status, _, answer = self.roundtrip(head + b"\r\n", body)
+        if status >= 500:
+            raise SystemExit("lambdev runtime: Runtime API answered %d: %r" % (status, answer))
+        return status
+
+
+class CognitoIdentity:
+    __slots__ = ["cognito_identity_id", "cognito_identity_pool_id"]
+
+    def __repr__(self):
+        return "CognitoIdentity([cognito_identity_id=%s,cognito_identity_pool_id=%s])" % (
+            self.cognito_identity_id, self.cognito_identity_pool_id)
+
+
+class Client:
+    __slots__ = ["installation_id", "app_title", "app_version_name",
+                 "app_version_code", "app_package_name"]
+
+
+class ClientContext:
+    __slots__ = ["custom", "env", "client"]
+
+
+def _from_dict(cls, d):
+    obj = cls()
+    for field in cls.__slots__:
+        setattr(obj, field, d.get(field))
+    return obj
+
+
+def _parse_json_header(value, name):
+    try:
+        return json.loads(value)
+    except Exception as e:
+        raise FaultException(_CONTEXT_ERROR, "Unable to parse %s JSON: %s" % (name, e))
+
+
+class LambdaContext:
+    """The context object passed to handlers, as awslambdaric builds it."""
+
+    # Read once: awslambdaric reads them per invoke, but they never change.
+    # memory_limit_in_mb is a string, as in awslambdaric.
+    log_group_name = os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME")
+    log_stream_name = os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME")
+    function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
+    memory_limit_in_mb = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
+    function_version = os.environ.get("AWS_LAMBDA_FUNCTION_VERSION")
+
+    def __init__(self, request_id, headers):
+        self.aws_request_id = request_id
+        arn = headers.get(b"lambda-runtime-invoked-function-arn")
+        self.invoked_function_arn = arn.decode() if arn is not None else None
+        tenant = headers.get(b"lambda-runtime-aws-tenant-id")
+        self.tenant_id = tenant.decode() if tenant is not None else None
+        deadline = headers.get(b"lambda-runtime-deadline-ms")
+        self._epoch_deadline_time_in_ms = int(deadline) if deadline else 0
+        self.client_context = None
+        cc = headers.get(b"lambda-runtime-client-context")
+        if cc:
+            cc = _parse_json_header(cc, "Client Context")
+            if cc is not None:
+                self.client_context = _from_dict(ClientContext, cc)
+                if self.client_context.client is not None:
+                    self.client_context.client = _from_dict(Client, self.client_context.client)
+        ci = headers.get(b"lambda-runtime-cognito-identity")
+        ci = _parse_json_header(ci, "Cognito Identity") if ci else None
+        self.identity = identity = CognitoIdentity()
+        identity.cognito_identity_id = ci.get("cognitoIdentityId") if ci else None
+        identity.cognito_identity_pool_id = ci.get("cognitoIdentityPoolId") if ci else None
+
+    def get_remaining_time_in_millis(self):
+        delta = self._epoch_deadline_time_in_ms - int(time.time() * 1000)
+        return delta if delta > 0 else 0
+
+    def log(self, msg):
+        sys.stdout.write(str(msg))
+
+    def __repr__(self):
+        return (
+            "LambdaContext([aws_request_id=%s,log_group_name=%s,log_stream_name=%s,"
+            "function_name=%s,memory_limit_in_mb=%s,function_version=%s,"
+            "invoked_function_arn=%s,client_context=%s,identity=%s,tenant_id=%s])"
+            % (self.aws_request_id, self.log_group_name, self.log_stream_name,
+               self.function_name, self.memory_limit_in_mb, self.function_version,
+               self.invoked_function_arn, self.client_context, self.identity,
+               self.tenant_id))
+
+
+# --- errors -----------------------------------------------------------------
+
+
+def make_error(error_message, error_type, stack_trace, invoke_id=None):
+    return {
+        "errorMessage": error_message if error_message else "",
+        "errorType": error_type if error_type else "",
+        "requestId": invoke_id if invoke_id is not None else "",
+        "stackTrace": stack_trace if stack_trace else [],
+    }
+
+
+def error_from_exception(invoke_id=None):
+    """The error JSON for the exception being handled, minus bootstrap frames."""
+    import traceback
+
+    etype, value, tb = sys.exc_info()
+    frames = [(f.filename, f.lineno, f.name, f.line) for f in traceback.extract_tb(tb)]
+    for i, frame in enumerate(frames):
+        if frame[0] != __file__:
+            frames = frames[i:]
+            break
+    return make_error(str(value), etype.__name__, traceback.format_list(frames), invoke_id)
+
+
+def log_error(error):
+    """Writes the error to the log the way the Lambda Python runtime does."""
+    line = "[ERROR]"
+    if error["errorType"]:
+        line += " " + error["errorType"]
+    if error["errorMessage"]:
+        line += (":" if error["errorType"] else "") + " " + error["errorMessage"]
+    lines = [line, "Traceback (most recent call last):"]
+    for element in error["stackTrace"]:
+        lines.extend(element.splitlines() or [""])
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+# --- handler ----------------------------------------------------------------
+
+
+def load_handler(handler):
+    """Imports the handler's module once and returns the handler function."""
+    try:
+        modname, fname = handler.rsplit(".", 1)
+    except ValueError as e:
+        raise FaultException(
+            "Runtime.MalformedHandlerName", "Bad handler '%s': %s" % (handler, e))
+    try:
+        if modname.split(".")[0] in sys.builtin_module_names:
+            raise FaultException(
+                "Runtime.BuiltInModuleConflict",
+                "Cannot use built-in module %s as a handler module" % modname)
+        name = modname.replace("/", ".")
+        __import__(name)
+        module = sys.modules[name]
+    except ImportError as e:
+        raise FaultException(
+            "Runtime.ImportModuleError", "Unable to import module '%s': %s" % (modname, e))
+    except SyntaxError as e:
+        trace = ['  File "%s" Line %s\n    %s' % (e.filename, e.lineno, e.text)]
+        raise FaultException(
+            "Runtime.UserCodeSyntaxError",
+            "Syntax error in module '%s': %s" % (modname, e), trace)
+    try:
+        return getattr(module, fname)
+    except AttributeError:
+        raise FaultException(
+            "Runtime.HandlerNotFound", "Handler '%s' missing on module '%s'" % (fname, modname))
+
+
+# --- logging ----------------------------------------------------------------
+
+_request_id = ""
+
+
+def setup_logging():
+    """Installs Lambda's root log handler: [LEVEL]\\ttime\\trequest id\\tmessage."""
+    import logging
+
+    class LambdaLoggerHandler(logging.Handler):
+        def emit(self, record):
+            sys.stdout.write(self.format(record))
+
+    class LambdaLoggerFilter(logging.Filter):
+        def filter(self, record):
+            record.aws_request_id = _request_id
+            return True
+
+    logging.Formatter.converter = time.gmtime
+    handler = LambdaLoggerHandler()
+    handler.setFormatter(logging.Formatter(
+        "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n",
+        "%Y-%m-%dT%H:%M:%S"))
+    handler.addFilter(LambdaLoggerFilter())
+    logging.getLogger().addHandler(handler)
+    level = os.environ.get("AWS_LAMBDA_LOG_LEVEL", "").upper()
+    if level in logging._nameToLevel:
+        logging.getLogger().setLevel(level)
+
+
+# --- marshalling ------------------------------------------------------------
+
+
+def _default(obj):
+    decimal = sys.modules.get("decimal")  # no Decimal can exist unless imported
+    if decimal is not None and isinstance(obj, decimal.Decimal):
+        return float(obj)
+    raise TypeError("Object of type %s is not JSON serializable" % obj.__class__.__name__)
+
+
+# awslambdaric stops escaping non-ASCII from python3.12 on.
+_ascii = os.environ.get("AWS_EXECUTION_ENV", "") in (
+    "AWS_Lambda_python3.8", "AWS_Lambda_python3.9",
+    "AWS_Lambda_python3.10", "AWS_Lambda_python3.11")
+to_json = json.JSONEncoder(ensure_ascii=_ascii, default=_default).encode
+
+
+def marshal(result):
+    if isinstance(result, bytes):
+        return result, b"application/unknown"
+    try:
+        return to_json(result).encode(), b"application/json"
+    except Exception as e:
+        raise FaultException(_MARSHAL_ERROR, "Unable to marshal response: %s" % e)
+
+
+def unmarshal(body, content_type):
+    if content_type is not None and content_type != b"application/json":
+        return body
+    try:
+        return json.loads(body)
+    except Exception as e:
+        raise FaultException(_UNMARSHAL_ERROR, "Unable to unmarshal input: %s" % e)
+
+
+# --- main loop --------------------------------------------------------------
+
+
+def flush_stdio():
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+
+
+def handle(client, handler, headers, body):
+    """Runs one invocation and posts its response or error."""
+    global _request_id
+    rid = headers.get(b"lambda-runtime-aws-request-id", b"")
+    _request_id = request_id = rid.decode()
+    trace = headers.get(b"lambda-runtime-trace-id")
+    if trace:
+        os.environ["_X_AMZN_TRACE_ID"] = trace.decode()
+    elif "_X_AMZN_TRACE_ID" in os.environ:
+        del os.environ["_X_AMZN_TRACE_ID"]
+    error = None
+    try:
+        context = LambdaContext(request_id, headers)
+        event = unmarshal(body, headers.get(b"content-type"))
+        result, content_type = marshal(handler(event, context))
+    except FaultException as e:
+        error = make_error(e.msg, e.exception_type, e.trace, request_id)
+    except Exception:
+        error = error_from_exception(request_id)
+    if error is None:
+        flush_stdio()
+        client.post(b"invocation/" + rid + b"/response", result, content_type)
+        return
+    log_error(error)
+    flush_stdio()
+    client.post(b"invocation/" + rid + b"/error", to_json(error).encode(),
+                error_type=error["errorType"])
+
+
+def init(client):
+    """Loads the handler, or reports an init error and exits like AWS does."""
+    try:
+        setup_logging()
+        return load_handler(os.environ.get("_HANDLER", ""))
+    except FaultException as e:
+        error = make_error(e.msg, e.exception_type, e.trace)
+    except Exception:
+        error = error_from_exception()
+    log_error(error)
+    flush_stdio()
+    client.post(b"init/error", to_json(error).encode(), error_type=error["errorType"])
+    sys.exit(1)
+
+
+def main():
+    # Line-buffer stdio so logs reach the engine line by line; they are also
+    # flushed before every answer so each line lands in its own invocation.
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(line_buffering=True)
+        except (AttributeError, ValueError):
+            pass
+    task_root = os.environ.get("LAMBDA_TASK_ROOT") or os.getcwd()
+    sys.path[0] = task_root  # Lambda puts the task root first; drop ours
+    client = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
+    handler = init(client)
+    while True:
+        status, headers, body = client.next()
+        if status != 200:
+            sys.exit("lambdev runtime: /next answered %d: %r" % (status, body))
+        handle(client, handler, headers, body)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+package runtimes
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// candidate is one place an interpreter may live.
+type candidate struct {
+	// cmd is a command name looked up on PATH, or an absolute path.
+	cmd string
+	// exact means the candidate is only acceptable when its version matches.
+	exact bool
+}
+
+// findInterpreter probes candidates in order and returns the first exact
+// one whose version matches, else the first working fallback (Matched=false).
+// matches reports whether a probed version satisfies the declared one.
+func findInterpreter(ctx context.Context, dir string, cands []candidate, matches func(string) bool, args ...string) (Interpreter, error) {
+	var problems []string
+	for _, c := range cands {
+		path, err := exec.LookPath(c.cmd)
+		if err != nil {
+			if !errors.Is(err, exec.ErrNotFound) && !errors.Is(err, os.ErrNotExist) {
+				problems = append(problems, err.Error())
+			}
+			continue
+		}
+		in, err := probeInterpreter(ctx, dir, path, args...)
+		if err != nil {
+			if ctx.Err() != nil {
+				return Interpreter{}, ctx.Err()
+			}
+			problems = append(problems, err.Error())
+			continue
+		}
+		in.Matched = matches(in.Version)
+		if in.Matched || !c.exact {
+			return in, nil
+		}
+	}
+	names := make([]string, 0, len(cands))
+	for _, c := range cands {
+		if !c.exact || !filepath.IsAbs(c.cmd) {
+			names = append(names, c.cmd)
+		}
+	}
+	err := fmt.Errorf("%w: tried %s", ErrNoInterpreter, strings.Join(names, ", "))
+	if len(problems) > 0 {
+		err = fmt.Errorf("%w (%s)", err, strings.Join(problems, "; "))
+	}
+	return Interpreter{}, err
+}
+
+// managedInstalls lists executables under version-manager directories that
+// match glob patterns, newest version first. Each pattern's first '*' is
+// where the version's remaining components are.
+func managedInstalls(patterns ...string) []string {
+	var found []string
+	for _, p := range patterns {
+		matches, _ := filepath.Glob(p)
+		found = append(found, matches...)
+	}
+	sort.SliceStable(found, func(i, j int) bool {
+		return versionLess(versionIn(found[j]), versionIn(found[i]))
+	})
+	return found
+}
+
+// versionIn extracts the first dotted number sequence (1.2.3) in s.
+func versionIn(s string) string {
+	start := strings.IndexFunc(s, func(r rune) bool { return r >= '0' && r <= '9' })
+	for start >= 0 {
+		end := start
+		for end < len(s) && (s[end] == '.' || (s[end] >= '0' && s[end] <= '9')) {
+			end++
+		}
+		v := strings.Trim(s[start:end], ".")
+		if strings.Contains(v, ".") {
+			return v
+		}
+		next := strings.IndexFunc(s[end:], func(r rune) bool { return r >= '0' && r <= '9' })
+		if next < 0 {
+			break
+		}
+		start = end + next
+	}
+	return ""
+}
+
+// versionLess compares dotted numeric versions component by component.
+func versionLess(a, b string) bool {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(as) && i < len(bs); i++ {
+		x, _ := strconv.Atoi(as[i])
+		y, _ := strconv.Atoi(bs[i])
+		if x != y {
+			return x < y
+		}
+	}
+	return len(as) < len(bs)
+}
+
+// homeDir returns $HOME, or "" when unknown.
+func homeDir() string {
+	h, _ := os.UserHomeDir()
+	return h
+}
+
+// envOr returns the environment variable key, or def when it is unset.
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}

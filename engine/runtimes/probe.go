@@ -1,0 +1,103 @@
+package runtimes
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os/exec"
+	"strings"
+	"sync"
+	"time"
+)
+
+// probeTimeout bounds one interpreter probe; a pyenv shim takes ~0.3 s.
+const probeTimeout = 30 * time.Second
+
+// memo caches the results of expensive lookups process-wide. Concurrent
+// callers of one key share a single run; failures are not cached, so an
+// interpreter installed later is found on the next Prepare.
+type memo[T any] struct {
+	mu sync.Mutex
+	m  map[string]*memoEntry[T]
+}
+
+type memoEntry[T any] struct {
+	done chan struct{}
+	val  T
+	err  error
+}
+
+// get returns the cached value for key, running fn once to compute it.
+func (c *memo[T]) get(ctx context.Context, key string, fn func(context.Context) (T, error)) (T, error) {
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = make(map[string]*memoEntry[T])
+	}
+	e, ok := c.m[key]
+	if !ok {
+		e = &memoEntry[T]{done: make(chan struct{})}
+		c.m[key] = e
+		c.mu.Unlock()
+		// The run outlives a cancelled first caller: others may be waiting.
+		runCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), probeTimeout)
+		e.val, e.err = fn(runCtx)
+		cancel()
+		if e.err != nil {
+			c.mu.Lock()
+			delete(c.m, key)
+			c.mu.Unlock()
+		}
+		close(e.done)
+		return e.val, e.err
+	}
+	c.mu.Unlock()
+	select {
+	case <-e.done:
+		return e.val, e.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
+}
+
+// interpreters caches probes keyed by command path and working directory
+// (version-manager shims pick a version from the directory they run in).
+var interpreters memo[Interpreter]
+
+// probeLines runs path with args in dir and returns its stdout lines.
+func probeLines(ctx context.Context, dir, path string, args ...string) ([]string, error) {
+	cmd := exec.CommandContext(ctx, path, args...)
+	cmd.Dir = dir
+	inOwnGroup(cmd)
+	cmd.WaitDelay = time.Second
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if msg == "" {
+			return nil, fmt.Errorf("probe %s: %w", path, err)
+		}
+		return nil, fmt.Errorf("probe %s: %w: %s", path, err, msg)
+	}
+	return strings.Split(strings.TrimSpace(stdout.String()), "\n"), nil
+}
+
+// probeInterpreter runs an interpreter once to learn its real executable and
+// version; script must print sys.executable-like path, then the version.
+func probeInterpreter(ctx context.Context, dir, path string, args ...string) (Interpreter, error) {
+	key := path + "\x00" + dir
+	return interpreters.get(ctx, key, func(ctx context.Context) (Interpreter, error) {
+		lines, err := probeLines(ctx, dir, path, args...)
+		if err != nil {
+			return Interpreter{}, err
+		}
+		if len(lines) < 2 || lines[1] == "" {
+			return Interpreter{}, fmt.Errorf("probe %s: unexpected output %q", path, strings.Join(lines, "\n"))
+		}
+		real := strings.TrimSpace(lines[0])
+		if real == "" {
+			real = path
+		}
+		return Interpreter{Path: real, Version: strings.TrimSpace(lines[1])}, nil
+	})
+}

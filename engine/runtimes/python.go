@@ -1,0 +1,67 @@
+package runtimes
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+)
+
+// pythonProbe prints the real executable behind a command (resolving pyenv
+// shims, which cost ~30 ms or more per start) and its version.
+const pythonProbe = "import sys;print(sys.executable);print(sys.version.split()[0])"
+
+// pythonLauncher runs python handlers with the embedded bootstrap.py.
+type pythonLauncher struct{}
+
+// Prepare finds an interpreter for spec.Version and writes the bootstrap.
+func (pythonLauncher) Prepare(ctx context.Context, spec Spec) (*Prepared, error) {
+	in, err := findInterpreter(ctx, spec.CodeDir, pythonCandidates(spec.Version),
+		pythonMatches(spec.Version), "-c", pythonProbe)
+	if err != nil {
+		return nil, fmt.Errorf("python %s: %w", spec.Version, err)
+	}
+	dir, err := bootstrapDir(spec)
+	if err != nil {
+		return nil, err
+	}
+	script, err := writeBootstrap(dir, "bootstrap.py", PythonBootstrap)
+	if err != nil {
+		return nil, err
+	}
+	// No -I/-E/-s: user code must see PYTHONPATH, site-packages and .pth
+	// files as it would with a plain "python". The bootstrap itself puts
+	// LAMBDA_TASK_ROOT first on sys.path and line-buffers stdio.
+	return &Prepared{
+		Path:        in.Path,
+		Args:        []string{script},
+		Dir:         spec.CodeDir,
+		Interpreter: in,
+	}, nil
+}
+
+// pythonMatches reports whether a full version (3.11.7) is the declared one (3.11).
+func pythonMatches(declared string) func(string) bool {
+	return func(v string) bool {
+		return declared == "" || v == declared || strings.HasPrefix(v, declared+".")
+	}
+}
+
+// pythonCandidates lists where to look for python<version>: PATH first,
+// then pyenv, asdf and uv installs, then plain python3 as a fallback.
+func pythonCandidates(version string) []candidate {
+	var cands []candidate
+	if version != "" {
+		exe := "python" + version
+		cands = append(cands, candidate{cmd: exe, exact: true})
+		home := homeDir()
+		for _, p := range managedInstalls(
+			filepath.Join(envOr("PYENV_ROOT", filepath.Join(home, ".pyenv")), "versions", version+".*", "bin", exe),
+			filepath.Join(envOr("ASDF_DATA_DIR", filepath.Join(home, ".asdf")), "installs", "python", version+".*", "bin", exe),
+			filepath.Join(home, ".local", "share", "uv", "python", "cpython-"+version+".*", "bin", exe),
+		) {
+			cands = append(cands, candidate{cmd: p, exact: true})
+		}
+	}
+	return append(cands, candidate{cmd: "python3"}, candidate{cmd: "python"})
+}

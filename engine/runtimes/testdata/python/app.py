@@ -1,0 +1,52 @@
+import json
+import os
+
+
+def echo(event, context):
+    print("echo", json.dumps(event))
+    return event
+
+
+def ctx(event, context):
+    return {
+        "aws_request_id": context.aws_request_id,
+        "function_name": context.function_name,
+        "function_version": context.function_version,
+        "memory_limit_in_mb": context.memory_limit_in_mb,
+        "invoked_function_arn": context.invoked_function_arn,
+        "log_group_name": context.log_group_name,
+        "log_stream_name": context.log_stream_name,
+        "remaining_ok": 0 < context.get_remaining_time_in_millis() <= 60000,
+        "cognito_identity_id": context.identity.cognito_identity_id,
+        "cognito_identity_pool_id": context.identity.cognito_identity_pool_id,
+        "client_custom": context.client_context.custom if context.client_context else None,
+        "client_installation_id": (
+            context.client_context.client.installation_id if context.client_context else None
+        ),
+        "trace_id": os.environ.get("_X_AMZN_TRACE_ID"),
+        "task_root_first": __import__("sys").path[0] == os.environ["LAMBDA_TASK_ROOT"],
+    }
+
+
+def fail(event, context):
+    raise ValueError("boom")
+
+
+def unserialisable(event, context):
+    return {"s": {1, 2}}
+
+
+def raw(event, context):
+    return b"\x00raw"
+
+
+def text(event, context):
+    return "héllo"
+
+
+def log(event, context):
+    import logging
+
+    logging.getLogger().warning("via logging")
+    print("partial", end="")
+    return None
