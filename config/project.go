@@ -38,6 +38,9 @@ type Project struct {
 	Relay string
 	// Functions are sorted by Name.
 	Functions []*Function
+	// Warnings are problems that did not fail Load (deprecated runtime,
+	// non-executable bootstrap…), in file order.
+	Warnings []*Error
 }
 
 // Function returns the function called name, or nil.
@@ -127,6 +130,9 @@ type Function struct {
 	// Pos is where the function's key appears in the project file.
 	Pos Pos
 }
+
+// RuntimeInfo returns the catalog entry of the function's runtime.
+func (f *Function) RuntimeInfo() (Runtime, bool) { return LookupRuntime(f.Runtime) }
 
 // Family returns how the function runs locally: python, node, go or provided,
 // or the catalog family (java, dotnet, ruby) lambdev cannot run locally.

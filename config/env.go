@@ -1,0 +1,79 @@
+package config
+
+import (
+	"regexp"
+
+	"gopkg.in/yaml.v3"
+)
+
+// reservedEnv are the variables Lambda sets and users cannot (lambda-spec.md §1.8).
+var reservedEnv = map[string]bool{
+	"_HANDLER":                        true,
+	"_X_AMZN_TRACE_ID":                true,
+	"AWS_REGION":                      true,
+	"AWS_DEFAULT_REGION":              true,
+	"AWS_EXECUTION_ENV":               true,
+	"AWS_LAMBDA_FUNCTION_NAME":        true,
+	"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": true,
+	"AWS_LAMBDA_FUNCTION_VERSION":     true,
+	"AWS_LAMBDA_INITIALIZATION_TYPE":  true,
+	"AWS_LAMBDA_LOG_GROUP_NAME":       true,
+	"AWS_LAMBDA_LOG_STREAM_NAME":      true,
+	"AWS_LAMBDA_RUNTIME_API":          true,
+	"AWS_LAMBDA_MAX_CONCURRENCY":      true,
+	"AWS_ACCESS_KEY":                  true,
+	"AWS_ACCESS_KEY_ID":               true,
+	"AWS_SECRET_ACCESS_KEY":           true,
+	"AWS_SESSION_TOKEN":               true,
+	"LAMBDA_TASK_ROOT":                true,
+	"LAMBDA_RUNTIME_DIR":              true,
+}
+
+// IsReservedEnv reports whether Lambda reserves the environment variable name.
+// Other AWS_LAMBDA_* names (AWS_LAMBDA_EXEC_WRAPPER, AWS_LAMBDA_LOG_LEVEL…) are the user's.
+func IsReservedEnv(name string) bool { return reservedEnv[name] }
+
+// envNamePattern is Lambda's pattern for environment variable names.
+var envNamePattern = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]+$`)
+
+// environment reads a map of variable names to scalar values. Numbers and
+// booleans keep the text as written. The valid entries are returned even
+// when some are rejected.
+func (d *decoder) environment(n *yaml.Node) (map[string]envVar, bool) {
+	pairs, ok := d.mapping(n, "environment", nil)
+	env := make(map[string]envVar, len(pairs))
+	for _, p := range pairs {
+		if !d.envName(p) {
+			ok = false
+			continue
+		}
+		v := resolveOr(p.v)
+		if isNull(v) || v.Kind != yaml.ScalarNode {
+			d.hintf(pos(v), `write `+p.key+`: "" for an empty value`,
+				"environment variable %s must be a string, number or boolean", p.key)
+			ok = false
+			continue
+		}
+		val, _, good := d.text(v)
+		if !good {
+			ok = false
+			continue
+		}
+		env[p.key] = envVar{val: val, pos: pos(p.k)}
+	}
+	return env, ok
+}
+
+func (d *decoder) envName(p pair) bool {
+	switch {
+	case IsReservedEnv(p.key):
+		d.hintf(pos(p.k), "Lambda sets it for every function; remove it",
+			"environment variable %s is reserved by Lambda", p.key)
+		return false
+	case !envNamePattern.MatchString(p.key):
+		d.hintf(pos(p.k), "names start with a letter and use letters, digits and _ (at least 2 characters)",
+			"environment variable name %q is invalid", p.key)
+		return false
+	}
+	return true
+}

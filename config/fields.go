@@ -1,0 +1,163 @@
+package config
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Lambda's limits on function settings.
+const (
+	MinMemory         = 128
+	MaxMemory         = 10240
+	MinTimeout        = time.Second
+	MaxTimeout        = 900 * time.Second
+	MaxConcurrency    = 1000
+	MaxDescription    = 256
+	MaxEnvironment    = 4096
+	MaxLambdaNameLen  = 64
+	maxCorsMaxAgeSecs = 86400
+)
+
+// rolePattern is the Role pattern of Lambda's CreateFunction API.
+var rolePattern = regexp.MustCompile(`^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`)
+
+var archAliases = map[string]string{
+	"amd64": ArchX86, "x86-64": ArchX86, "x64": ArchX86, "x86": ArchX86,
+	"aarch64": ArchARM, "arm": ArchARM, "arm-64": ArchARM,
+}
+
+func (d *decoder) architecture(n *yaml.Node) (string, bool) {
+	v, ok := d.str(n, "architecture")
+	if !ok || v == ArchX86 || v == ArchARM {
+		return v, ok
+	}
+	hint := "Lambda architectures are x86_64 and arm64"
+	if a, found := archAliases[strings.ToLower(v)]; found {
+		hint = fmt.Sprintf("did you mean `%s`?", a)
+	}
+	d.hintf(pos(n), hint, "architecture must be x86_64 or arm64, got %q", v)
+	return "", false
+}
+
+func (d *decoder) description(n *yaml.Node) (string, bool) {
+	v, ok := d.str(n, "description")
+	if ok && utf8.RuneCountInString(v) > MaxDescription {
+		d.errorf(pos(n), "description is %d characters; Lambda allows at most %d",
+			utf8.RuneCountInString(v), MaxDescription)
+		return "", false
+	}
+	return v, ok
+}
+
+func (d *decoder) role(n *yaml.Node) (string, bool) {
+	v, ok := d.str(n, "role")
+	if ok && !rolePattern.MatchString(v) {
+		d.hintf(pos(n), "leave role out and lambdev creates one",
+			"role must be an IAM role ARN like arn:aws:iam::123456789012:role/name, got %q", v)
+		return "", false
+	}
+	return v, ok
+}
+
+func (d *decoder) memory(n *yaml.Node) (int, bool) {
+	v, ok := d.integer(n, "memory must be an integer number of MB (128–10240)")
+	if ok && (v < MinMemory || v > MaxMemory) {
+		d.errorf(pos(n), "memory must be between %d and %d MB, got %d", MinMemory, MaxMemory, v)
+		return 0, false
+	}
+	return v, ok
+}
+
+func (d *decoder) concurrency(n *yaml.Node) (int, bool) {
+	v, ok := d.integer(n, "concurrency must be an integer number of workers (1–1000)")
+	if ok && (v < 1 || v > MaxConcurrency) {
+		d.errorf(pos(n), "concurrency must be between 1 and %d, got %d", MaxConcurrency, v)
+		return 0, false
+	}
+	return v, ok
+}
+
+const timeoutMsg = "timeout must be a duration like 30s or 1m, or a whole number of seconds (1s–900s)"
+
+// timeout reads a duration string or an integer number of seconds.
+func (d *decoder) timeout(n *yaml.Node) (time.Duration, bool) {
+	v, tag, ok := d.text(n)
+	if !ok {
+		if !interpolationFailed(n) {
+			d.errorf(pos(resolveOr(n)), timeoutMsg)
+		}
+		return 0, false
+	}
+	var t time.Duration
+	switch tag {
+	case "!!int":
+		secs, err := strconv.ParseInt(strings.ReplaceAll(v, "_", ""), 0, 32)
+		if err != nil {
+			d.errorf(pos(n), timeoutMsg)
+			return 0, false
+		}
+		t = time.Duration(secs) * time.Second
+	case "!!str":
+		parsed, err := time.ParseDuration(v)
+		if err != nil {
+			d.errorf(pos(n), timeoutMsg)
+			return 0, false
+		}
+		t = parsed
+	default:
+		d.errorf(pos(n), timeoutMsg)
+		return 0, false
+	}
+	if t < MinTimeout || t > MaxTimeout {
+		d.errorf(pos(n), "timeout must be between 1s and 900s (15m), got %s", v)
+		return 0, false
+	}
+	if t%time.Second != 0 {
+		d.hintf(pos(n), "Lambda timeouts are whole seconds", "timeout must be a whole number of seconds, got %s", v)
+		return 0, false
+	}
+	return t, true
+}
+
+// globs reads a list of path.Match patterns.
+func (d *decoder) globs(n *yaml.Node, key string) ([]string, bool) {
+	list, at, ok := d.strList(n, key)
+	var out []string
+	for i, g := range list {
+		if _, err := path.Match(g, ""); err != nil {
+			d.hintf(at[i], "patterns use path.Match syntax: * ? [a-z] and \\ escapes",
+				"%s pattern %q is malformed", key, g)
+			ok = false
+			continue
+		}
+		out = append(out, g)
+	}
+	return out, ok
+}
+
+var driftIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+func (d *decoder) drift(n *yaml.Node) (DriftConfig, bool) {
+	pairs, ok := d.mapping(n, "drift", []string{"ignore"})
+	var c DriftConfig
+	for _, p := range pairs {
+		ids, at, good := d.strList(p.v, "drift.ignore")
+		ok = ok && good
+		for i, id := range ids {
+			if !driftIDPattern.MatchString(id) {
+				d.errorf(at[i], "drift rule id %q is malformed", id)
+				ok = false
+				continue
+			}
+			c.Ignore = append(c.Ignore, id)
+		}
+	}
+	return c, ok
+}

@@ -1,0 +1,138 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// LoadOptions are the inputs to Load besides the file.
+type LoadOptions struct {
+	// Stage is the --stage flag; when set it wins over LAMBDEV_STAGE and the file.
+	Stage string
+	// Getenv looks up environment variables (LAMBDEV_STAGE and ${env:NAME});
+	// nil means os.LookupEnv.
+	Getenv func(string) (string, bool)
+	// Now is the moment runtime lifecycle dates are checked against; zero means time.Now().
+	Now time.Time
+}
+
+// StageEnv is the environment variable that overrides the file's stage.
+const StageEnv = "LAMBDEV_STAGE"
+
+// Find returns the path of the project file in dir or its nearest ancestor.
+func Find(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("find %s: %w", DefaultFile, err)
+	}
+	for d := abs; ; {
+		p := filepath.Join(d, DefaultFile)
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			return p, nil
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "", fmt.Errorf("no %s in %s or any parent directory: %w", DefaultFile, abs, fs.ErrNotExist)
+		}
+		d = parent
+	}
+}
+
+// Load reads and validates the project file at path. On failure the error is
+// an *Errors listing every problem (errors and warnings) with its position.
+// On success warnings are on Project.Warnings. Error positions name the file
+// as path was passed.
+func Load(path string, opts LoadOptions) (*Project, error) {
+	if opts.Getenv == nil {
+		opts.Getenv = os.LookupEnv
+	}
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	d := newDecoder(path, opts.Getenv)
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		d.errs.List = append(d.errs.List, &Error{File: path, Msg: fmt.Sprintf("cannot read project file: %v", err), Err: err})
+		return nil, d.errs
+	}
+	p := &Project{File: abs, Dir: filepath.Dir(abs)}
+	if root := d.parse(data); root != nil {
+		d.project(p, root, opts)
+	}
+	d.errs.sort()
+	if d.errs.HasErrors() {
+		return nil, d.errs
+	}
+	p.Warnings = d.errs.List
+	return p, nil
+}
+
+// parse returns the document's root node, or nil after reporting why not.
+func (d *decoder) parse(data []byte) (root *yaml.Node) {
+	defer func() {
+		if r := recover(); r != nil {
+			d.errorf(Pos{}, "YAML parser failed: %v", r)
+			root = nil
+		}
+	}()
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			d.hintf(Pos{Line: 1, Col: 1}, "start with app: and functions:", "project file is empty")
+		} else {
+			d.yamlError(err, data)
+		}
+		return nil
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		d.errorf(pos(&extra), "only one YAML document is allowed in a project file")
+	} else if !errors.Is(err, io.EOF) {
+		d.yamlError(err, data)
+	}
+	if len(doc.Content) == 0 {
+		d.hintf(Pos{Line: 1, Col: 1}, "start with app: and functions:", "project file is empty")
+		return nil
+	}
+	return doc.Content[0]
+}
+
+var yamlLineErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// yamlError turns "yaml: line N: msg" into a positioned problem; the column is
+// the first non-blank character of that line.
+func (d *decoder) yamlError(err error, data []byte) {
+	msg := err.Error()
+	m := yamlLineErr.FindStringSubmatch(msg)
+	if m == nil {
+		d.errorf(Pos{Line: 1, Col: 1}, "invalid YAML: %s", strings.TrimPrefix(msg, "yaml: "))
+		return
+	}
+	line, _ := strconv.Atoi(m[1])
+	d.errorf(Pos{Line: line, Col: firstCol(data, line)}, "invalid YAML: %s", m[2])
+}
+
+func firstCol(data []byte, line int) int {
+	lines := bytes.Split(data, []byte("\n"))
+	if line < 1 || line > len(lines) {
+		return 1
+	}
+	l := lines[line-1]
+	return len(l) - len(bytes.TrimLeft(l, " \t")) + 1
+}

@@ -1,0 +1,129 @@
+package config
+
+import (
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// text returns a scalar's value after ${env:} interpolation and the YAML tag
+// the value stands for (an interpolated "256" counts as an integer). ok is
+// false when n is not a non-null scalar or when interpolation failed; only the
+// interpolation failure is reported here.
+func (d *decoder) text(n *yaml.Node) (val, tag string, ok bool) {
+	n = resolve(n)
+	if n == nil || n.Kind != yaml.ScalarNode || isNull(n) {
+		return "", "", false
+	}
+	tag = n.ShortTag()
+	if tag != "!!str" || !strings.Contains(n.Value, "${") {
+		return n.Value, tag, true
+	}
+	val, probs := interpolate(n.Value, d.getenv)
+	for _, p := range probs {
+		d.hintf(pos(n), p.hint, "%s", p.msg)
+	}
+	if len(probs) > 0 {
+		return "", "", false
+	}
+	return val, resolvedTag(val), true
+}
+
+// resolvedTag is the tag a plain scalar with this text would get, limited to
+// the kinds lambdev's fields distinguish.
+func resolvedTag(s string) string {
+	if _, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return "!!int"
+	}
+	if s == "true" || s == "false" {
+		return "!!bool"
+	}
+	return "!!str"
+}
+
+// interpolationFailed reports, for a node text rejected, whether text already
+// recorded the problem, so callers do not add a misleading "wrong type" error.
+func interpolationFailed(n *yaml.Node) bool {
+	n = resolve(n)
+	return n != nil && n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str" && strings.Contains(n.Value, "${")
+}
+
+// str reads a string field; any non-null scalar is taken as written.
+func (d *decoder) str(n *yaml.Node, what string) (string, bool) {
+	v, _, ok := d.text(n)
+	if !ok && !interpolationFailed(n) {
+		d.errorf(pos(resolveOr(n)), "%s must be a string", what)
+	}
+	return v, ok
+}
+
+// integer reads an integer field; msg is the whole error for a non-integer.
+func (d *decoder) integer(n *yaml.Node, msg string) (int, bool) {
+	v, tag, ok := d.text(n)
+	if !ok {
+		if !interpolationFailed(n) {
+			d.errorf(pos(resolveOr(n)), "%s", msg)
+		}
+		return 0, false
+	}
+	if tag == "!!int" {
+		i, err := strconv.ParseInt(strings.ReplaceAll(v, "_", ""), 0, 32)
+		if err == nil {
+			return int(i), true
+		}
+	}
+	d.errorf(pos(resolveOr(n)), "%s", msg)
+	return 0, false
+}
+
+// boolean reads a true/false field; msg is the whole error for anything else.
+func (d *decoder) boolean(n *yaml.Node, msg string) (bool, bool) {
+	v, tag, ok := d.text(n)
+	if !ok {
+		if !interpolationFailed(n) {
+			d.errorf(pos(resolveOr(n)), "%s", msg)
+		}
+		return false, false
+	}
+	if tag == "!!bool" {
+		switch strings.ToLower(v) {
+		case "true":
+			return true, true
+		case "false":
+			return false, true
+		}
+	}
+	d.errorf(pos(resolveOr(n)), "%s", msg)
+	return false, false
+}
+
+// strList reads a sequence of strings; at holds each accepted entry's position.
+func (d *decoder) strList(n *yaml.Node, what string) (list []string, at []Pos, ok bool) {
+	n = resolveOr(n)
+	if isNull(n) {
+		return nil, nil, true
+	}
+	if n.Kind != yaml.SequenceNode {
+		d.hintf(pos(n), "write a YAML list, e.g. [\"a\", \"b\"]", "%s must be a list of strings", what)
+		return nil, nil, false
+	}
+	ok = true
+	for _, item := range n.Content {
+		s, good := d.str(item, what+" entries")
+		ok = ok && good
+		if good {
+			list = append(list, s)
+			at = append(at, pos(resolveOr(item)))
+		}
+	}
+	return list, at, ok
+}
+
+// resolveOr resolves aliases, returning n itself if the chain is broken.
+func resolveOr(n *yaml.Node) *yaml.Node {
+	if r := resolve(n); r != nil {
+		return r
+	}
+	return n
+}

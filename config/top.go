@@ -1,0 +1,164 @@
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// topKeys are the keys allowed at the top of a project file. Keys starting
+// with "x-" are ignored, so they can hold YAML anchors for merge keys.
+var topKeys = []string{"app", "stage", "region", "relay", "defaults", "functions"}
+
+// namePattern is the charset of app, stage and function names.
+var namePattern = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+
+// regionPattern is the region part of Lambda's FunctionName pattern.
+var regionPattern = regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-\d$`)
+
+const nameCharset = "letters, digits, - and _"
+
+// project decodes the root mapping into p.
+func (d *decoder) project(p *Project, root *yaml.Node, opts LoadOptions) {
+	root = resolveOr(root)
+	if root.Kind != yaml.MappingNode {
+		d.hintf(pos(root), "start with app: and functions:", "project file must be a mapping of keys to values")
+		return
+	}
+	pairs, _ := d.mapping(root, "the project file", nil)
+	top := map[string]pair{}
+	for _, pr := range pairs {
+		if strings.HasPrefix(pr.key, "x-") {
+			continue
+		}
+		if !contains(topKeys, pr.key) {
+			d.unknownKey(pr.k, "the project file", topKeys)
+			continue
+		}
+		top[pr.key] = pr
+	}
+	appOK := d.app(p, root, top)
+	stageOK := d.stage(p, top, opts)
+	d.region(p, top)
+	d.relay(p, top)
+	var defaults spec
+	if pr, ok := top["defaults"]; ok {
+		defaults = d.decodeSpec(pr.v, "defaults")
+	}
+	d.functions(p, root, top, defaults, appOK && stageOK, opts)
+}
+
+func (d *decoder) app(p *Project, root *yaml.Node, top map[string]pair) bool {
+	pr, ok := top["app"]
+	if !ok {
+		d.hintf(pos(root), "app names the application; it prefixes every deployed function name",
+			"missing required key `app`")
+		return false
+	}
+	v, ok := d.str(pr.v, "app")
+	if !ok {
+		return false
+	}
+	p.App = v
+	if !namePattern.MatchString(v) {
+		d.errorf(pos(pr.v), "app %q may only contain %s", v, nameCharset)
+		return false
+	}
+	return true
+}
+
+// stage picks the file's stage, then LAMBDEV_STAGE, then --stage, and checks the winner.
+func (d *decoder) stage(p *Project, top map[string]pair, opts LoadOptions) bool {
+	p.Stage = DefaultStage
+	at, from := Pos{}, ""
+	if pr, ok := top["stage"]; ok {
+		v, good := d.str(pr.v, "stage")
+		if good {
+			p.Stage, at, from = v, pos(pr.v), ""
+		}
+	}
+	if v, ok := opts.Getenv(StageEnv); ok && v != "" {
+		p.Stage, at, from = v, Pos{}, " (from "+StageEnv+")"
+	}
+	if opts.Stage != "" {
+		p.Stage, at, from = opts.Stage, Pos{}, " (from --stage)"
+	}
+	if !namePattern.MatchString(p.Stage) {
+		d.errorf(at, "stage %q%s may only contain %s", p.Stage, from, nameCharset)
+		return false
+	}
+	return true
+}
+
+func (d *decoder) region(p *Project, top map[string]pair) {
+	p.Region = DefaultRegion
+	pr, ok := top["region"]
+	if !ok {
+		return
+	}
+	v, ok := d.str(pr.v, "region")
+	if !ok {
+		return
+	}
+	if !regionPattern.MatchString(v) {
+		d.hintf(pos(pr.v), "regions look like us-east-1 or eu-west-2", "region %q is not an AWS region name", v)
+		return
+	}
+	p.Region = v
+}
+
+func (d *decoder) relay(p *Project, top map[string]pair) {
+	pr, ok := top["relay"]
+	if !ok || isNull(resolve(pr.v)) {
+		return
+	}
+	v, ok := d.str(pr.v, "relay")
+	if !ok {
+		return
+	}
+	u, err := url.Parse(v)
+	if err != nil || u.Host == "" || !contains([]string{"http", "https", "ws", "wss"}, u.Scheme) {
+		d.hintf(pos(pr.v), "e.g. wss://relay.example.com", "relay must be an http(s) or ws(s) URL with a host, got %q", v)
+		return
+	}
+	p.Relay = v
+}
+
+// functions decodes, merges and checks every function; namesOK says whether
+// app and stage are valid, so deployed-name lengths can be checked.
+func (d *decoder) functions(p *Project, root *yaml.Node, top map[string]pair, defaults spec, namesOK bool, opts LoadOptions) {
+	pr, ok := top["functions"]
+	if !ok {
+		d.hintf(pos(root), "declare at least one function under functions:", "missing required key `functions`")
+		return
+	}
+	pairs, ok := d.mapping(pr.v, "functions", nil)
+	if ok && len(pairs) == 0 {
+		d.hintf(pos(pr.k), "declare at least one function under functions:", "functions must not be empty")
+		return
+	}
+	for _, fp := range pairs {
+		s := d.decodeSpec(fp.v, fmt.Sprintf("function `%s`", fp.key))
+		m := merge(s, defaults)
+		f := build(fp.key, pos(fp.k), m)
+		d.checkName(p, f, namesOK)
+		d.checkFunction(p, f, m, opts.Now)
+		p.Functions = append(p.Functions, f)
+	}
+	sort.Slice(p.Functions, func(i, j int) bool { return p.Functions[i].Name < p.Functions[j].Name })
+}
+
+func (d *decoder) checkName(p *Project, f *Function, namesOK bool) {
+	if !namePattern.MatchString(f.Name) {
+		d.errorf(f.Pos, "function name %q may only contain %s", f.Name, nameCharset)
+		return
+	}
+	if n := p.LambdaName(f); namesOK && len(n) > MaxLambdaNameLen {
+		d.hintf(f.Pos, "shorten the app, stage or function name",
+			"deployed function name %q is %d characters; Lambda allows at most %d", n, len(n), MaxLambdaNameLen)
+	}
+}
