@@ -1,0 +1,227 @@
+package runtimes_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/lambdev/lambdev/engine/runtimeapi"
+	"github.com/lambdev/lambdev/engine/runtimes"
+)
+
+func pythonSpec(t testing.TB, handler string) runtimes.Spec {
+	return runtimes.Spec{
+		Name: "fn", LambdaName: "app-dev-fn", Family: runtimes.Python,
+		Runtime: "python3.11", Version: "3.11",
+		CodeDir: testdata(t, "python"), Handler: handler,
+	}
+}
+
+// startPython prepares and starts a python worker and waits for /next.
+func startPython(t testing.TB, handler string) *worker {
+	t.Helper()
+	requireTool(t, "python3")
+	spec := pythonSpec(t, handler)
+	w := startWorker(t, spec, prepare(t, spec))
+	w.ready(t)
+	return w
+}
+
+// lineOf returns the 1-based line of the first line in file containing s.
+func lineOf(t *testing.T, file, s string) int {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		if strings.Contains(sc.Text(), s) {
+			return n
+		}
+	}
+	t.Fatalf("%q not in %s", s, file)
+	return 0
+}
+
+func TestPythonResponses(t *testing.T) {
+	w := startPython(t, "app.echo")
+	tests := []struct {
+		name, payload, want, contentType string
+	}{
+		{"object", `{"a": [1, 2.5, "x"], "b": null}`, `{"a": [1, 2.5, "x"], "b": null}`, "application/json"},
+		{"compact input, json.dumps spacing out", `{"k":"v","n":1}`, `{"k": "v", "n": 1}`, "application/json"},
+		{"string", `"hi"`, `"hi"`, "application/json"},
+		{"null", `null`, `null`, "application/json"},
+		{"non-ascii escaped before python3.12", `"é"`, `"\u00e9"`, "application/json"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := w.invoke(t, invocation(tt.payload))
+			if a.Kind != runtimeapi.KindResponse || string(a.Body) != tt.want || a.ContentType != tt.contentType {
+				t.Errorf("got %v %q %q, want response %q %q", a.Kind, a.Body, a.ContentType, tt.want, tt.contentType)
+			}
+		})
+	}
+	w.out.waitFor(t, `echo {"k": "v", "n": 1}`+"\n")
+}
+
+func TestPythonHandlerResults(t *testing.T) {
+	tests := []struct {
+		handler, want, contentType string
+	}{
+		{"app.raw", "\x00raw", "application/unknown"},
+		{"app.text", `"h\u00e9llo"`, "application/json"},
+		{"pkg/nested.handler", `{"nested": true}`, "application/json"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.handler, func(t *testing.T) {
+			t.Parallel()
+			w := startPython(t, tt.handler)
+			a := w.invoke(t, invocation(`{}`))
+			if a.Kind != runtimeapi.KindResponse || string(a.Body) != tt.want || a.ContentType != tt.contentType {
+				t.Errorf("got %v %q %q, want %q %q", a.Kind, a.Body, a.ContentType, tt.want, tt.contentType)
+			}
+		})
+	}
+}
+
+func TestPythonContext(t *testing.T) {
+	w := startPython(t, "app.ctx")
+	inv := invocation(`{}`)
+	inv.CognitoIdentity = `{"cognitoIdentityId":"id-1","cognitoIdentityPoolId":"pool-1"}`
+	inv.ClientContext = `{"client":{"installation_id":"inst-1"},"custom":{"k":"v"},"env":{}}`
+	a := w.invoke(t, inv)
+	var got map[string]any
+	if err := json.Unmarshal(a.Body, &got); err != nil {
+		t.Fatalf("%v: %s", err, a.Body)
+	}
+	want := map[string]any{
+		"aws_request_id":           inv.RequestID,
+		"function_name":            "app-dev-fn",
+		"function_version":         "$LATEST",
+		"memory_limit_in_mb":       "256", // a string, as in awslambdaric
+		"invoked_function_arn":     inv.FunctionARN,
+		"log_group_name":           "/aws/lambda/app-dev-fn",
+		"log_stream_name":          "2026/01/02/[$LATEST]0123456789abcdef",
+		"remaining_ok":             true,
+		"cognito_identity_id":      "id-1",
+		"cognito_identity_pool_id": "pool-1",
+		"client_custom":            map[string]any{"k": "v"},
+		"client_installation_id":   "inst-1",
+		"trace_id":                 inv.TraceID,
+		"task_root_first":          true,
+	}
+	for k, v := range want {
+		if fmt.Sprint(got[k]) != fmt.Sprint(v) {
+			t.Errorf("%s = %#v, want %#v", k, got[k], v)
+		}
+	}
+	// No trace header on the next invoke: _X_AMZN_TRACE_ID must not linger.
+	inv = invocation(`{}`)
+	inv.TraceID = ""
+	if err := json.Unmarshal(w.invoke(t, inv).Body, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got["trace_id"] != nil || got["cognito_identity_id"] != nil || got["client_custom"] != nil {
+		t.Errorf("stale per-invoke values: %v", got)
+	}
+}
+
+func TestPythonInvokeErrors(t *testing.T) {
+	app := testdata(t, "python", "app.py")
+	raiseLine := lineOf(t, app, `raise ValueError("boom")`)
+	tests := []struct {
+		handler, payload, want string
+	}{
+		{"app.fail", `{}`, `{"errorMessage": "boom", "errorType": "ValueError", "requestId": "%s", "stackTrace": ["  File \"` + app + fmt.Sprintf(`\", line %d, in fail\n    raise ValueError(\"boom\")\n"]}`, raiseLine)},
+		{"app.unserialisable", `{}`, `{"errorMessage": "Unable to marshal response: Object of type set is not JSON serializable", "errorType": "Runtime.MarshalError", "requestId": "%s", "stackTrace": []}`},
+		{"app.echo", `{bad`, `{"errorMessage": "Unable to unmarshal input: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)", "errorType": "Runtime.UnmarshalError", "requestId": "%s", "stackTrace": []}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.handler, func(t *testing.T) {
+			t.Parallel()
+			w := startPython(t, tt.handler)
+			for range 2 { // the worker survives handler errors
+				inv := invocation(tt.payload)
+				a := w.invoke(t, inv)
+				want := strings.Replace(tt.want, "%s", inv.RequestID, 1)
+				raw, header := w.raw.errorBody(inv.RequestID)
+				if a.Kind != runtimeapi.KindError || string(raw) != want {
+					t.Errorf("got %v\n%s\nwant\n%s", a.Kind, raw, want)
+				}
+				var e struct{ ErrorType string }
+				_ = json.Unmarshal([]byte(want), &e)
+				if a.ErrorType != e.ErrorType || header != e.ErrorType {
+					t.Errorf("ErrorType = %q, header %q, want %q", a.ErrorType, header, e.ErrorType)
+				}
+			}
+			if tt.handler == "app.fail" {
+				w.out.waitFor(t, "[ERROR] ValueError: boom\nTraceback (most recent call last):\n")
+			}
+		})
+	}
+}
+
+func TestPythonInitErrors(t *testing.T) {
+	tests := []struct {
+		handler, errorType, message string
+	}{
+		{"importerr.handler", "Runtime.ImportModuleError", "Unable to import module 'importerr': No module named 'not_a_real_module'"},
+		{"missing.handler", "Runtime.ImportModuleError", "Unable to import module 'missing': No module named 'missing'"},
+		{"app.nope", "Runtime.HandlerNotFound", "Handler 'nope' missing on module 'app'"},
+		{"syntaxerr.handler", "Runtime.UserCodeSyntaxError", "Syntax error in module 'syntaxerr': "},
+		{"initfail.handler", "RuntimeError", "init went wrong"},
+		{"nodot", "Runtime.MalformedHandlerName", "Bad handler 'nodot': not enough values to unpack (expected 2, got 1)"},
+		{"sys.handler", "Runtime.BuiltInModuleConflict", "Cannot use built-in module sys as a handler module"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.handler, func(t *testing.T) {
+			t.Parallel()
+			requireTool(t, "python3")
+			spec := pythonSpec(t, tt.handler)
+			w := startWorker(t, spec, prepare(t, spec))
+			a := w.initError(t)
+			raw, header := w.raw.errorBody("init")
+			var body struct {
+				ErrorMessage string   `json:"errorMessage"`
+				ErrorType    string   `json:"errorType"`
+				RequestID    *string  `json:"requestId"`
+				StackTrace   []string `json:"stackTrace"`
+			}
+			if err := json.Unmarshal(raw, &body); err != nil {
+				t.Fatalf("%v: %s", err, raw)
+			}
+			if body.ErrorType != tt.errorType || header != tt.errorType || a.ErrorType != tt.errorType ||
+				!strings.HasPrefix(body.ErrorMessage, tt.message) {
+				t.Errorf("got %s (header %q, answer %q), want %s: %s", raw, header, a.ErrorType, tt.errorType, tt.message)
+			}
+			if body.RequestID == nil || *body.RequestID != "" || body.StackTrace == nil {
+				t.Errorf("want requestId \"\" and a stackTrace array: %s", raw)
+			}
+			if !strings.HasPrefix(string(raw), `{"errorMessage": `) {
+				t.Errorf("want json.dumps key order and spacing: %s", raw)
+			}
+			if code := w.cmd.ProcessState.ExitCode(); code != 1 {
+				t.Errorf("exit code %d, want 1", code)
+			}
+		})
+	}
+}
+
+func TestPythonLogs(t *testing.T) {
+	w := startPython(t, "app.log")
+	inv := invocation(`{}`)
+	if a := w.invoke(t, inv); string(a.Body) != "null" {
+		t.Fatalf("body %q", a.Body)
+	}
+	w.out.waitFor(t, "partial")
+	w.out.waitFor(t, "\t"+inv.RequestID+"\tvia logging\n")
+	if !strings.Contains(w.out.String(), "[WARNING]\t") {
+		t.Errorf("no Lambda-style log line:\n%s", w.out.String())
+	}
+}
