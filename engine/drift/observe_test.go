@@ -1,0 +1,50 @@
+package drift
+
+import (
+	"testing"
+	"time"
+)
+
+func TestObserve(t *testing.T) {
+	tests := []struct {
+		name string
+		obs  Observation
+		rule string // "" means no warning
+		sev  Severity
+		subs []string
+	}{
+		{"quiet", Observation{Duration: time.Second, MaxMemoryMB: 60, ResponseBytes: 1 << 20}, "", 0, nil},
+		{"at 80% timeout", Observation{Duration: 2400 * time.Millisecond}, "", 0, nil},
+		{"near timeout", Observation{Duration: 2700 * time.Millisecond}, RuleTimeoutNear, SeverityWarning, []string{"2.7s", "90 %", "timeout 3s"}},
+		{"near memory", Observation{MaxMemoryMB: 120}, RuleMemoryNear, SeverityWarning, []string{"120 MB", "94 %", "memory 128 MB"}},
+		{"memory unknown", Observation{MaxMemoryMB: 0}, "", 0, nil},
+		{"response 6 MiB exactly", Observation{ResponseBytes: 6 << 20}, "", 0, nil},
+		{"response too big", Observation{ResponseBytes: 7 << 20}, RuleResponseSize, SeverityError, []string{"7.0 MB", "6 MB"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := fn("f", "python3.12", "x86_64")
+			ws := Observe(f, tt.obs)
+			if tt.rule == "" {
+				wantNone(t, ws)
+				return
+			}
+			w := wantOne(t, ws, tt.sev, tt.subs...)
+			if w.Rule != tt.rule || w.Function != "f" {
+				t.Errorf("got %v", w)
+			}
+		})
+	}
+}
+
+func TestObserveSilenced(t *testing.T) {
+	f := fn("f", "python3.12", "x86_64")
+	f.Drift.Ignore = []string{RuleResponseSize}
+	ws := Observe(f, Observation{ResponseBytes: 7 << 20, Duration: 3 * time.Second})
+	if len(ws) != 2 {
+		t.Fatalf("got %v", ws)
+	}
+	if e, w, _ := Summary(ws); e != 0 || w != 1 {
+		t.Errorf("Summary = %d errors, %d warnings; want 0, 1", e, w)
+	}
+}
