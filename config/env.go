@@ -49,7 +49,11 @@ func (d *decoder) environment(n *yaml.Node) (map[string]envVar, bool) {
 		}
 		v := resolveOr(p.v)
 		if isNull(v) || v.Kind != yaml.ScalarNode {
-			d.hintf(pos(v), `write `+p.key+`: "" for an empty value`,
+			at := pos(v)
+			if isNull(v) {
+				at = pos(p.k) // an empty value has no text to point at
+			}
+			d.hintf(at, `write `+p.key+`: "" for an empty value`,
 				"environment variable %s must be a string, number or boolean", p.key)
 			ok = false
 			continue

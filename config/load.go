@@ -115,8 +115,10 @@ func (d *decoder) parse(data []byte) (root *yaml.Node) {
 
 var yamlLineErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-// yamlError turns "yaml: line N: msg" into a positioned problem; the column is
-// the first non-blank character of that line.
+// yamlError turns "yaml: line N: msg" into a positioned problem. yaml.v3
+// often names the line where the enclosing block began; the line reported is
+// the first one at or after it where the document, cut there, fails with the
+// same message. The column is the first non-blank character of that line.
 func (d *decoder) yamlError(err error, data []byte) {
 	msg := err.Error()
 	m := yamlLineErr.FindStringSubmatch(msg)
@@ -125,14 +127,33 @@ func (d *decoder) yamlError(err error, data []byte) {
 		return
 	}
 	line, _ := strconv.Atoi(m[1])
-	d.errorf(Pos{Line: line, Col: firstCol(data, line)}, "invalid YAML: %s", m[2])
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	line = problemLine(lines, line, m[2])
+	d.errorf(Pos{Line: line, Col: firstCol(lines, line)}, "invalid YAML: %s", m[2])
 }
 
-func firstCol(data []byte, line int) int {
-	lines := bytes.Split(data, []byte("\n"))
+// maxRescanLines bounds the prefix search in problemLine.
+const maxRescanLines = 1000
+
+func problemLine(lines [][]byte, from int, msg string) int {
+	if from < 1 || len(lines) > maxRescanLines {
+		return from
+	}
+	for k := from; k <= len(lines); k++ {
+		prefix := bytes.Join(lines[:k], nil)
+		var n yaml.Node
+		err := yaml.Unmarshal(prefix, &n)
+		if err != nil && strings.HasSuffix(err.Error(), ": "+msg) {
+			return k
+		}
+	}
+	return from
+}
+
+func firstCol(lines [][]byte, line int) int {
 	if line < 1 || line > len(lines) {
 		return 1
 	}
 	l := lines[line-1]
-	return len(l) - len(bytes.TrimLeft(l, " \t")) + 1
+	return len(l) - len(bytes.TrimLeft(l, " ")) + 1
 }

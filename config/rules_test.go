@@ -1,0 +1,242 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+// fn is a minimal valid project with one Python function f; cases append
+// lines to it (line 6 onwards, indented four spaces for function keys).
+const fn = `app: a
+functions:
+  f:
+    handler: app.handler
+    runtime: python3.12
+`
+
+type ruleCase struct {
+	name  string
+	yaml  string
+	files []string
+	env   map[string]string
+	// want is every problem, in order, as "line:col: [warning: ]msg".
+	want []string
+	// hints must each be the Hint of some problem.
+	hints []string
+}
+
+func runRules(t *testing.T, cases []ruleCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			files := append([]string{"app.py"}, tc.files...)
+			_, errs := load(t, tc.yaml, tc.env, files...)
+			sameLines(t, "problems", short(errs.List), tc.want)
+			for _, h := range tc.hints {
+				found := false
+				for _, e := range errs.List {
+					found = found || e.Hint == h
+				}
+				if !found {
+					t.Errorf("no problem has hint %q; got:\n%s", h, errs.Error())
+				}
+			}
+		})
+	}
+}
+
+func TestSyntaxAndStructure(t *testing.T) {
+	runRules(t, []ruleCase{
+		{name: "valid", yaml: fn},
+		{name: "bad indentation", yaml: "app: a\nfunctions:\n  f:\n    handler: x\n   runtime: y\n",
+			want: []string{"5:4: invalid YAML: did not find expected key"}},
+		{name: "tab", yaml: "app: a\nfunctions:\n\tf: {}\n",
+			want: []string{"3:1: invalid YAML: found character that cannot start any token"}},
+		{name: "empty file", yaml: "", want: []string{"1:1: project file is empty"}},
+		{name: "comment only", yaml: "# nothing\n", want: []string{"1:1: project file is empty"}},
+		{name: "root is a list", yaml: "- a\n", want: []string{"1:1: project file must be a mapping of keys to values"}},
+		{name: "two documents", yaml: fn + "---\napp: b\n",
+			want: []string{"6:1: only one YAML document is allowed in a project file"}},
+		{name: "missing app and functions", yaml: "stage: dev\n",
+			want: []string{"1:1: missing required key `app`", "1:1: missing required key `functions`"}},
+		{name: "empty functions", yaml: "app: a\nfunctions: {}\n", want: []string{"2:1: functions must not be empty"}},
+		{name: "functions not a mapping", yaml: "app: a\nfunctions: [f]\n",
+			want: []string{"2:12: functions must be a mapping of keys to values"}},
+		{name: "unknown top-level key with suggestion", yaml: "app: a\nfuntions:\n  f: {}\n",
+			want: []string{"1:1: missing required key `functions`", "2:1: unknown key `funtions` in the project file"},
+			hints: []string{"did you mean `functions`?"}},
+		{name: "unknown key without suggestion", yaml: fn + "    colour: blue\n",
+			want:  []string{"6:5: unknown key `colour` in function `f`"},
+			hints: []string{"known keys: " + strings.Join(functionKeys, ", ")}},
+		{name: "unknown function key with suggestion", yaml: fn + "    timout: 30s\n",
+			want: []string{"6:5: unknown key `timout` in function `f`"}, hints: []string{"did you mean `timeout`?"}},
+		{name: "duplicate key", yaml: fn + "    memory: 256\n    memory: 512\n",
+			want: []string{"7:5: duplicate key `memory` in function `f` (first defined at line 6, col 5)"}},
+		{name: "duplicate top-level key", yaml: fn + "app: b\n",
+			want: []string{"6:1: duplicate key `app` in the project file (first defined at line 1, col 1)"}},
+		{name: "duplicate function", yaml: fn + "  f:\n    handler: app.handler\n",
+			want: []string{"6:3: duplicate key `f` in functions (first defined at line 3, col 3)"}},
+		{name: "non-string key", yaml: fn + "    [a]: 1\n", want: []string{"6:5: keys in function `f` must be strings"}},
+		{name: "x- keys and merge keys", yaml: "x-common: &c\n  memory: 512\n  runtime: python3.12\napp: a\n" +
+			"functions:\n  f:\n    <<: *c\n    handler: app.handler\n    memory: 1024\n"},
+		{name: "function is not a mapping", yaml: "app: a\nfunctions:\n  f: yes\n",
+			want: []string{"3:3: function `f` has no handler", "3:3: function `f` has no runtime", "3:6: function `f` must be a mapping of keys to values"}},
+	})
+}
+
+func TestFieldTypesAndRanges(t *testing.T) {
+	runRules(t, []ruleCase{
+		{name: "memory not a number", yaml: fn + "    memory: lots\n",
+			want: []string{"6:13: memory must be an integer number of MB (128–10240)"}},
+		{name: "memory float", yaml: fn + "    memory: 256.5\n",
+			want: []string{"6:13: memory must be an integer number of MB (128–10240)"}},
+		{name: "memory quoted", yaml: fn + "    memory: \"256\"\n",
+			want: []string{"6:13: memory must be an integer number of MB (128–10240)"}},
+		{name: "memory too small", yaml: fn + "    memory: 64\n", want: []string{"6:13: memory must be between 128 and 10240 MB, got 64"}},
+		{name: "memory too large", yaml: fn + "    memory: 10241\n", want: []string{"6:13: memory must be between 128 and 10240 MB, got 10241"}},
+		{name: "memory huge", yaml: fn + "    memory: 99999999999999999999\n",
+			want: []string{"6:13: memory must be an integer number of MB (128–10240)"}},
+		{name: "timeout word", yaml: fn + "    timeout: soon\n", want: []string{"6:14: " + timeoutMsg}},
+		{name: "timeout list", yaml: fn + "    timeout: [1]\n", want: []string{"6:14: " + timeoutMsg}},
+		{name: "timeout too long", yaml: fn + "    timeout: 16m\n", want: []string{"6:14: timeout must be between 1s and 900s (15m), got 16m"}},
+		{name: "timeout zero", yaml: fn + "    timeout: 0\n", want: []string{"6:14: timeout must be between 1s and 900s (15m), got 0"}},
+		{name: "timeout fraction", yaml: fn + "    timeout: 1500ms\n", want: []string{"6:14: timeout must be a whole number of seconds, got 1500ms"}},
+		{name: "architecture alias", yaml: fn + "    architecture: aarch64\n",
+			want: []string{`6:19: architecture must be x86_64 or arm64, got "aarch64"`}, hints: []string{"did you mean `arm64`?"}},
+		{name: "concurrency zero", yaml: fn + "    concurrency: 0\n", want: []string{"6:18: concurrency must be between 1 and 1000, got 0"}},
+		{name: "concurrency word", yaml: fn + "    concurrency: many\n",
+			want: []string{"6:18: concurrency must be an integer number of workers (1–1000)"}},
+		{name: "dev yes", yaml: fn + "    dev: yes\n", want: []string{"6:10: dev must be true or false"}},
+		{name: "description too long", yaml: fn + "    description: " + strings.Repeat("é", 257) + "\n",
+			want: []string{"6:18: description is 257 characters; Lambda allows at most 256"}},
+		{name: "role malformed", yaml: fn + "    role: admin\n",
+			want: []string{`6:11: role must be an IAM role ARN like arn:aws:iam::123456789012:role/name, got "admin"`}},
+		{name: "role ok", yaml: fn + "    role: arn:aws:iam::123456789012:role/service-role/my-role\n"},
+		{name: "handler not a string", yaml: "app: a\nfunctions:\n  f:\n    handler: [x]\n    runtime: python3.12\n",
+			want: []string{"4:14: handler must be a string"}},
+		{name: "bad globs", yaml: fn + "    watch: [\"src/**\", \"[a-\"]\n    ignore: \"*.tmp\"\n",
+			want: []string{`6:23: watch pattern "[a-" is malformed`, "7:13: ignore must be a list of strings"}},
+		{name: "drift ignore", yaml: fn + "    drift: {ignore: [runtime-swap, \"bad id!\"], other: 1}\n",
+			want: []string{`6:36: drift rule id "bad id!" is malformed`, "6:48: unknown key `other` in drift"}},
+		{name: "region", yaml: "region: us-east\n" + fn, want: []string{`1:9: region "us-east" is not an AWS region name`}},
+		{name: "relay", yaml: "relay: not a url\n" + fn,
+			want: []string{`1:8: relay must be an http(s) or ws(s) URL with a host, got "not a url"`}},
+	})
+}
+
+func TestURLConfig(t *testing.T) {
+	runRules(t, []ruleCase{
+		{name: "url maybe", yaml: fn + "    url: maybe\n",
+			want: []string{"6:10: url must be true, false or a mapping like {auth: none, cors: {...}}"}},
+		{name: "auth", yaml: fn + "    url: {auth: AWS_IAM}\n",
+			want: []string{`6:17: url.auth must be none or iam, got "AWS_IAM"`}, hints: []string{"did you mean `iam`?"}},
+		{name: "cors", yaml: fn + "    url:\n      cors: {allowMethods: [GET, FETCH], maxAge: 90000, allowCredential: true}\n",
+			want: []string{
+				`7:34: url.cors.allowMethods: "FETCH" is not an HTTP method`,
+				"7:50: url.cors.maxAge must be between 0 and 86400 seconds, got 90000",
+				"7:57: unknown key `allowCredential` in url.cors",
+			},
+			hints: []string{"did you mean `allowCredentials`?"}},
+		{name: "cors not a mapping", yaml: fn + "    url: {cors: true}\n", want: []string{"6:17: url.cors must be a mapping of keys to values"}},
+	})
+}
+
+func TestNames(t *testing.T) {
+	long := strings.Repeat("x", 60)
+	runRules(t, []ruleCase{
+		{name: "function name charset", yaml: "app: a\nfunctions:\n  my.fn:\n    handler: app.handler\n    runtime: python3.12\n",
+			want: []string{`3:3: function name "my.fn" may only contain letters, digits, - and _`}},
+		{name: "app charset", yaml: "app: my app\nstage: \"pr/1\"\nfunctions:\n  f:\n    handler: app.handler\n    runtime: python3.12\n",
+			want: []string{`1:6: app "my app" may only contain letters, digits, - and _`,
+				`2:8: stage "pr/1" may only contain letters, digits, - and _`}},
+		{name: "deployed name too long", yaml: "app: a\nfunctions:\n  " + long + ":\n    handler: app.handler\n    runtime: python3.12\n",
+			want: []string{`3:3: deployed function name "a-dev-` + long + `" is 66 characters; Lambda allows at most 64`}},
+		{name: "stage from env is checked", yaml: fn, env: map[string]string{StageEnv: "a b"},
+			want: []string{`0:0: stage "a b" (from LAMBDEV_STAGE) may only contain letters, digits, - and _`}},
+	})
+}
+
+func TestEnvironmentRules(t *testing.T) {
+	big := strings.Repeat("v", 4090)
+	runRules(t, []ruleCase{
+		{name: "reserved and invalid names", yaml: fn + "    environment:\n      AWS_REGION: eu\n      _HANDLER: x\n      1BAD: x\n      A: x\n      AWS_LAMBDA_EXEC_WRAPPER: /opt/w\n",
+			want: []string{
+				"7:7: environment variable AWS_REGION is reserved by Lambda",
+				"8:7: environment variable _HANDLER is reserved by Lambda",
+				`9:7: environment variable name "1BAD" is invalid`,
+				`10:7: environment variable name "A" is invalid`,
+			}},
+		{name: "values must be scalars", yaml: fn + "    environment:\n      EMPTY:\n      LIST: [1]\n      OK: \"\"\n",
+			want: []string{
+				"7:7: environment variable EMPTY must be a string, number or boolean",
+				"8:13: environment variable LIST must be a string, number or boolean",
+			},
+			hints: []string{`write EMPTY: "" for an empty value`}},
+		{name: "environment not a mapping", yaml: fn + "    environment: [A=1]\n",
+			want: []string{"6:18: environment must be a mapping of keys to values"}},
+		{name: "too big", yaml: fn + "    environment:\n      BIG: " + big + "\n      SMALL: abc\n",
+			want: []string{"6:5: environment of function `f` is 4101 bytes; Lambda allows 4096 bytes (4 KB) of names and values in total"}},
+		{name: "interpolation failures", yaml: fn + "    environment:\n      A1: ${env:NOPE}\n      A2: \"${vault:x}\"\n      A3: \"${env:X\"\n      A4: ${env:}\n",
+			want: []string{
+				"7:11: environment variable NOPE is not set",
+				"8:11: unsupported variable reference ${vault:x}",
+				`9:11: unterminated variable reference "${env:X"`,
+				`10:11: invalid environment variable name "" in ${env:}`,
+			},
+			hints: []string{"set NOPE, or give a default: ${env:NOPE, value}"}},
+		{name: "interpolated memory must still be valid", yaml: fn + "    memory: ${env:MEM}\n",
+			env: map[string]string{"MEM": "lots"}, want: []string{"6:13: memory must be an integer number of MB (128–10240)"}},
+		{name: "missing variable in handler", yaml: "app: a\nfunctions:\n  f:\n    handler: ${env:H}\n    runtime: python3.12\n",
+			want: []string{"4:14: environment variable H is not set"}},
+	})
+}
+
+func TestRuntimeRules(t *testing.T) {
+	runRules(t, []ruleCase{
+		{name: "typo", yaml: "app: a\nfunctions:\n  f:\n    handler: app.handler\n    runtime: nodejs22\n",
+			want: []string{`5:14: unknown runtime "nodejs22"`}, hints: []string{"did you mean `nodejs22.x`?"}},
+		{name: "family list", yaml: "app: a\nfunctions:\n  f:\n    handler: app.handler\n    runtime: ruby9\n",
+			want:  []string{`5:14: unknown runtime "ruby9"`},
+			hints: []string{"supported ruby runtimes: ruby4.0, ruby3.4, ruby3.3, ruby3.2"}},
+		{name: "no family", yaml: "app: a\nfunctions:\n  f:\n    handler: app.handler\n    runtime: cobol\n",
+			want: []string{`5:14: unknown runtime "cobol"`}},
+		{name: "create blocked", yaml: "app: a\nfunctions:\n  f:\n    handler: app.handler\n    runtime: python3.7\n",
+			want:  []string{"5:14: runtime python3.7 can no longer be used to create functions (blocked since 2024-01-09)"},
+			hints: []string{"upgrade to python3.14"}},
+		{name: "update blocked retired", yaml: "app: a\nfunctions:\n  f:\n    handler: app.handler\n    runtime: nodejs12.x\n",
+			files: []string{"app.js"},
+			want:  []string{"5:14: runtime nodejs12.x can no longer be used to create or update functions (retired)"}},
+		{name: "deprecated warns", yaml: "app: a\nfunctions:\n  f:\n    handler: app.handler\n    runtime: python3.9\n",
+			want: []string{"5:14: warning: runtime python3.9 is deprecated since 2025-12-15; Lambda blocks creating functions with it from 2027-07-29"}},
+		{name: "preview warns", yaml: "app: a\nfunctions:\n  f:\n    handler: app.handler\n    runtime: python3.15\n",
+			want: []string{"5:14: warning: runtime python3.15 is in public preview"}},
+		{name: "arm64 on AL1", yaml: "app: a\nfunctions:\n  f:\n    handler: bootstrap\n    runtime: provided\n    architecture: arm64\n",
+			files: []string{"+x bootstrap"},
+			want: []string{
+				"5:14: runtime provided can no longer be used to create functions (blocked since 2024-02-08)",
+				"6:19: architecture arm64 is not supported by runtime provided (x86_64 only)",
+			},
+			hints: []string{"upgrade to provided.al2023"}},
+		{name: "missing handler and runtime", yaml: "app: a\nfunctions:\n  f:\n    memory: 256\n",
+			want: []string{"3:3: function `f` has no handler", "3:3: function `f` has no runtime"}},
+	})
+}
+
+func TestDefaultsReportedOnce(t *testing.T) {
+	runRules(t, []ruleCase{
+		{name: "bad default once", yaml: "app: a\ndefaults:\n  memory: lots\n  runtime: python3.9\n  memorry: 1\nfunctions:\n" +
+			"  f:\n    handler: app.handler\n  g:\n    handler: app.handler\n",
+			want: []string{
+				"3:11: memory must be an integer number of MB (128–10240)",
+				"4:12: warning: runtime python3.9 is deprecated since 2025-12-15; Lambda blocks creating functions with it from 2027-07-29",
+				"5:3: unknown key `memorry` in defaults",
+			}},
+		{name: "arch from defaults against each runtime", yaml: "app: a\ndefaults:\n  architecture: arm64\nfunctions:\n" +
+			"  f:\n    handler: app.handler\n    runtime: python3.12\n  g:\n    handler: g\n    runtime: go1.x\n",
+			files: []string{"g/main.go=package main"},
+			want: []string{
+				"3:17: architecture arm64 is not supported by runtime go1.x (x86_64 only)",
+				"10:14: runtime go1.x can no longer be used to create functions (blocked since 2024-02-08)",
+			}},
+	})
+}
