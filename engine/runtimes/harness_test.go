@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -134,6 +135,7 @@ type recorder struct {
 func listenRecorder(t testing.TB, target string) (*recorder, string) {
 	rec := &recorder{bodies: map[string][]byte{}, types: map[string]string{}}
 	proxy := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: "http", Host: target})
+	proxy.ErrorLog = log.New(io.Discard, "", 0) // workers killed mid-/next are expected
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		const prefix = "/2018-06-01/runtime/"
 		path := strings.TrimPrefix(r.URL.Path, prefix)

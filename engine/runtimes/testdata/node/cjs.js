@@ -1,0 +1,30 @@
+// CommonJS, async handler: reports the context it was given.
+exports.handler = async (event, context) => {
+  console.log('cjs got', event);
+  return {
+    event,
+    awsRequestId: context.awsRequestId,
+    functionName: context.functionName,
+    functionVersion: context.functionVersion,
+    memoryLimitInMB: context.memoryLimitInMB,
+    invokedFunctionArn: context.invokedFunctionArn,
+    logGroupName: context.logGroupName,
+    logStreamName: context.logStreamName,
+    clientContext: context.clientContext,
+    identity: context.identity,
+    remainingOk: context.getRemainingTimeInMillis() > 0 && context.getRemainingTimeInMillis() <= 60000,
+    traceId: process.env._X_AMZN_TRACE_ID,
+  };
+};
+
+exports.nothing = async () => undefined;
+
+exports.fail = async () => {
+  throw new TypeError('bad thing');
+};
+
+exports.failString = async () => {
+  throw 'just a string';
+};
+
+exports.notAFunction = 42;

@@ -1,0 +1,2 @@
+import x from 'not-a-real-package';
+export const handler = async () => x;

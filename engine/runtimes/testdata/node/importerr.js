@@ -1,0 +1,2 @@
+require('not-a-real-module');
+exports.handler = async () => 1;

@@ -1,0 +1,1 @@
+throw new RangeError('init went wrong');
