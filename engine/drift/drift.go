@@ -168,7 +168,7 @@ func checkFunction(in Input, f *config.Function, sc *scan) []Warning {
 	if v, ok := in.Live[f.Name]; ok {
 		live = v
 	}
-	runsHere := in.Mode == ModeLocal || (in.Mode == ModeCloudDev && live)
+	runsHere := runsLocally(f) && (in.Mode == ModeLocal || (in.Mode == ModeCloudDev && live))
 	var ws []Warning
 	if in.Mode == ModeCloudDev && live {
 		ws = append(ws, runtimeSwap(f)...)
@@ -192,6 +192,16 @@ func checkFunction(in Input, f *config.Function, sc *scan) []Warning {
 		ws = append(ws, deployedConfig(f, in.Mode == ModeCloudDev && live, d)...)
 	}
 	return silence(f, ws)
+}
+
+// runsLocally reports whether lambdev can run f's family on this machine at all
+// (java, dotnet and ruby functions are never run locally).
+func runsLocally(f *config.Function) bool {
+	switch f.Kind {
+	case config.FamilyPython, config.FamilyNode, config.FamilyGo, config.FamilyProvided:
+		return true
+	}
+	return false
 }
 
 // silence stamps the function name and marks rules in f.Drift.Ignore.

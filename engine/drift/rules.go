@@ -117,9 +117,12 @@ func interpreterVersion(f *config.Function, launched string) []Warning {
 		Severity: SeverityWarning,
 		Dev:      fmt.Sprintf("%s %s runs the code", f.Kind, strings.TrimPrefix(launched, "v")),
 		Prod:     fmt.Sprintf("%s is %s %s", f.Runtime, f.Kind, want),
-		Hint:     fmt.Sprintf("install %s %s locally (pyenv/uv, nvm/fnm) or change runtime", f.Kind, want),
+		Hint:     fmt.Sprintf("install %s %s locally (%s) or change runtime", f.Kind, want, versionManagers[f.Kind]),
 	}}
 }
+
+// versionManagers are the usual ways to install a given interpreter version.
+var versionManagers = map[string]string{config.FamilyPython: "uv python install, pyenv", config.FamilyNode: "fnm, nvm"}
 
 var versionRE = regexp.MustCompile(`\d+(\.\d+)*`)
 
@@ -139,7 +142,7 @@ func architecture(f *config.Function, h Host, native bool) []Warning {
 	w := Warning{
 		Rule:     RuleArchitecture,
 		Severity: SeverityInfo,
-		Dev:      "code runs on " + h.Arch,
+		Dev:      "code runs on " + hostName(h),
 		Prod:     "declared " + f.Architecture,
 		Hint:     "pure-language code is unaffected; install native dependencies for " + f.Architecture,
 	}
@@ -149,6 +152,14 @@ func architecture(f *config.Function, h Host, native bool) []Warning {
 		w.Hint = "native code tested here is not what runs in Lambda; build it for " + f.Architecture + " (or set `architecture: " + h.Arch + "`)"
 	}
 	return []Warning{w}
+}
+
+// hostName is "arm64" or "arm64 darwin" when the OS is known and not Linux.
+func hostName(h Host) string {
+	if h.OS == "" || h.OS == "linux" {
+		return h.Arch
+	}
+	return h.Arch + " " + h.OS
 }
 
 // runtimeLifecycle reports preview, deprecated, soon-blocked and blocked runtimes.

@@ -158,3 +158,13 @@ func TestKnownRule(t *testing.T) {
 		t.Error("KnownRule accepted an unknown id")
 	}
 }
+
+func TestLocalRulesSkipFamiliesThatNeverRunLocally(t *testing.T) {
+	f := fn("f", "java21", "x86_64")
+	in := Input{Project: project(t.TempDir(), f), Mode: ModeLocal, Host: Host{Arch: "arm64", OS: "darwin"},
+		WorkerEnv: map[string][]string{"f": {"AWS_PROFILE=x"}}}
+	wantNone(t, Check(in))
+	g := fn("g", "python3.12", "x86_64")
+	in.Project = project(t.TempDir(), g)
+	wantOne(t, Check(in)[:1], SeverityInfo, "code runs on arm64 darwin")
+}
