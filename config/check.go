@@ -108,10 +108,20 @@ func usableRuntimes(family string, now time.Time) []string {
 	return ids
 }
 
-// unknownRuntimeHint suggests a close identifier, else lists the usable ids
+// digits returns the decimal digits in s: "nodejs22.x" → "22".
+func digits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// unknownRuntimeHint suggests a close identifier with the same version digits, else lists the usable ids
 // of the family the name looks like, else all usable ids.
 func unknownRuntimeHint(id string, now time.Time) string {
-	if c := closest(id, RuntimeIDs()); c != "" {
+	if c := closest(id, RuntimeIDs()); c != "" && digits(c) == digits(id) {
 		return fmt.Sprintf("did you mean `%s`?", c)
 	}
 	prefix := strings.TrimRight(strings.ToLower(id), "0123456789.x")

@@ -48,13 +48,14 @@ func (d *decoder) environment(n *yaml.Node) (map[string]envVar, bool) {
 			continue
 		}
 		v := resolveOr(p.v)
-		if isNull(v) || v.Kind != yaml.ScalarNode {
-			at := pos(v)
-			if isNull(v) {
-				at = pos(p.k) // an empty value has no text to point at
-			}
-			d.hintf(at, `write `+p.key+`: "" for an empty value`,
-				"environment variable %s must be a string, number or boolean", p.key)
+		if isNull(v) {
+			d.hintf(pos(p.k), `write `+p.key+`: "" for an empty value`,
+				"environment variable %s has no value", p.key)
+			ok = false
+			continue
+		}
+		if v.Kind != yaml.ScalarNode {
+			d.errorf(pos(v), "environment variable %s must be a string, number or boolean", p.key)
 			ok = false
 			continue
 		}

@@ -63,7 +63,7 @@ func TestSyntaxAndStructure(t *testing.T) {
 		{name: "functions not a mapping", yaml: "app: a\nfunctions: [f]\n",
 			want: []string{"2:12: functions must be a mapping of keys to values"}},
 		{name: "unknown top-level key with suggestion", yaml: "app: a\nfuntions:\n  f: {}\n",
-			want: []string{"1:1: missing required key `functions`", "2:1: unknown key `funtions` in the project file"},
+			want:  []string{"1:1: missing required key `functions`", "2:1: unknown key `funtions` in the project file"},
 			hints: []string{"did you mean `functions`?"}},
 		{name: "unknown key without suggestion", yaml: fn + "    colour: blue\n",
 			want:  []string{"6:5: unknown key `colour` in function `f`"},
@@ -168,7 +168,7 @@ func TestEnvironmentRules(t *testing.T) {
 			}},
 		{name: "values must be scalars", yaml: fn + "    environment:\n      EMPTY:\n      LIST: [1]\n      OK: \"\"\n",
 			want: []string{
-				"7:7: environment variable EMPTY must be a string, number or boolean",
+				"7:7: environment variable EMPTY has no value",
 				"8:13: environment variable LIST must be a string, number or boolean",
 			},
 			hints: []string{`write EMPTY: "" for an empty value`}},

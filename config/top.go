@@ -41,38 +41,34 @@ func (d *decoder) project(p *Project, root *yaml.Node, opts LoadOptions) {
 		}
 		top[pr.key] = pr
 	}
-	appOK := d.app(p, root, top)
-	stageOK := d.stage(p, top, opts)
+	d.app(p, root, top)
+	d.stage(p, top, opts)
 	d.region(p, top)
 	d.relay(p, top)
 	var defaults spec
 	if pr, ok := top["defaults"]; ok {
 		defaults = d.decodeSpec(pr.v, "defaults")
 	}
-	d.functions(p, root, top, defaults, appOK && stageOK, opts)
+	d.functions(p, root, top, defaults, opts)
 }
 
-func (d *decoder) app(p *Project, root *yaml.Node, top map[string]pair) bool {
+func (d *decoder) app(p *Project, root *yaml.Node, top map[string]pair) {
 	pr, ok := top["app"]
 	if !ok {
 		d.hintf(pos(root), "app names the application; it prefixes every deployed function name",
 			"missing required key `app`")
-		return false
+		return
 	}
-	v, ok := d.str(pr.v, "app")
-	if !ok {
-		return false
+	if v, ok := d.str(pr.v, "app"); ok {
+		p.App = v
+		if !namePattern.MatchString(v) {
+			d.errorf(pos(pr.v), "app %q may only contain %s", v, nameCharset)
+		}
 	}
-	p.App = v
-	if !namePattern.MatchString(v) {
-		d.errorf(pos(pr.v), "app %q may only contain %s", v, nameCharset)
-		return false
-	}
-	return true
 }
 
 // stage picks the file's stage, then LAMBDEV_STAGE, then --stage, and checks the winner.
-func (d *decoder) stage(p *Project, top map[string]pair, opts LoadOptions) bool {
+func (d *decoder) stage(p *Project, top map[string]pair, opts LoadOptions) {
 	p.Stage = DefaultStage
 	at, from := Pos{}, ""
 	if pr, ok := top["stage"]; ok {
@@ -89,9 +85,7 @@ func (d *decoder) stage(p *Project, top map[string]pair, opts LoadOptions) bool 
 	}
 	if !namePattern.MatchString(p.Stage) {
 		d.errorf(at, "stage %q%s may only contain %s", p.Stage, from, nameCharset)
-		return false
 	}
-	return true
 }
 
 func (d *decoder) region(p *Project, top map[string]pair) {
@@ -128,9 +122,8 @@ func (d *decoder) relay(p *Project, top map[string]pair) {
 	p.Relay = v
 }
 
-// functions decodes, merges and checks every function; namesOK says whether
-// app and stage are valid, so deployed-name lengths can be checked.
-func (d *decoder) functions(p *Project, root *yaml.Node, top map[string]pair, defaults spec, namesOK bool, opts LoadOptions) {
+// functions decodes, merges and checks every function.
+func (d *decoder) functions(p *Project, root *yaml.Node, top map[string]pair, defaults spec, opts LoadOptions) {
 	pr, ok := top["functions"]
 	if !ok {
 		d.hintf(pos(root), "declare at least one function under functions:", "missing required key `functions`")
@@ -145,19 +138,20 @@ func (d *decoder) functions(p *Project, root *yaml.Node, top map[string]pair, de
 		s := d.decodeSpec(fp.v, fmt.Sprintf("function `%s`", fp.key))
 		m := merge(s, defaults)
 		f := build(fp.key, pos(fp.k), m)
-		d.checkName(p, f, namesOK)
+		d.checkName(p, f)
 		d.checkFunction(p, f, m, opts.Now)
 		p.Functions = append(p.Functions, f)
 	}
 	sort.Slice(p.Functions, func(i, j int) bool { return p.Functions[i].Name < p.Functions[j].Name })
 }
 
-func (d *decoder) checkName(p *Project, f *Function, namesOK bool) {
+// checkName checks the function's key and the length of its deployed name
+// (computed even when app or stage are themselves invalid).
+func (d *decoder) checkName(p *Project, f *Function) {
 	if !namePattern.MatchString(f.Name) {
 		d.errorf(f.Pos, "function name %q may only contain %s", f.Name, nameCharset)
-		return
 	}
-	if n := p.LambdaName(f); namesOK && len(n) > MaxLambdaNameLen {
+	if n := p.LambdaName(f); p.App != "" && len(n) > MaxLambdaNameLen {
 		d.hintf(f.Pos, "shorten the app, stage or function name",
 			"deployed function name %q is %d characters; Lambda allows at most %d", n, len(n), MaxLambdaNameLen)
 	}
