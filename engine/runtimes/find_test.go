@@ -1,0 +1,112 @@
+package runtimes
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+func TestNodeMajor(t *testing.T) {
+	for in, want := range map[string]string{"22": "22", "22.x": "22", "nodejs22.x": "22", "v20.20.2": "20", "20.20.2": "20", "": ""} {
+		if got := nodeMajor(in); got != want {
+			t.Errorf("nodeMajor(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestPythonMatches(t *testing.T) {
+	m := pythonMatches("3.1")
+	if m("3.11.7") || !m("3.1.4") || !m("3.1") {
+		t.Error("3.1 must match 3.1.x only")
+	}
+	if !pythonMatches("")("3.12.1") {
+		t.Error("no declared version matches anything")
+	}
+}
+
+func TestVersionOrdering(t *testing.T) {
+	got := managedInstalls() // no patterns: nothing
+	if len(got) != 0 {
+		t.Errorf("got %v", got)
+	}
+	tests := []struct{ path, version string }{
+		{"/root/.pyenv/versions/3.11.10/bin/python3.11", "3.11.10"},
+		{"/home/u/.nvm/versions/node/v22.3.0/bin/node", "22.3.0"},
+		{"/x/cpython-3.12.1-linux-x86_64-gnu/bin/python3.12", "3.12.1"},
+	}
+	for _, tt := range tests {
+		if got := versionIn(tt.path); got != tt.version {
+			t.Errorf("versionIn(%q) = %q, want %q", tt.path, got, tt.version)
+		}
+	}
+	if !versionLess("3.11.9", "3.11.10") || versionLess("3.11.10", "3.11.9") || !versionLess("3.11", "3.11.0") {
+		t.Error("versionLess is not numeric")
+	}
+}
+
+func TestHostBuildEnv(t *testing.T) {
+	env := hostBuildEnv([]string{"GOOS=windows", "GOARCH=arm64", "GOFLAGS=-mod=mod", "HOME=/h"})
+	joined := strings.Join(env, " ")
+	if strings.Contains(joined, "GOOS=windows") || strings.Contains(joined, "GOARCH=arm64") || !strings.Contains(joined, "GOFLAGS=-mod=mod") {
+		t.Errorf("env %v", env)
+	}
+}
+
+func TestMemoSharesOneRunAndForgetsErrors(t *testing.T) {
+	var m memo[int]
+	var runs atomic.Int32
+	release := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v, err := m.get(context.Background(), "k", func(context.Context) (int, error) {
+				runs.Add(1)
+				<-release
+				return 7, nil
+			})
+			if v != 7 || err != nil {
+				t.Errorf("got %d, %v", v, err)
+			}
+		}()
+	}
+	close(release)
+	wg.Wait()
+	if runs.Load() != 1 {
+		t.Errorf("%d runs, want 1", runs.Load())
+	}
+	boom := errors.New("boom")
+	for range 2 {
+		if _, err := m.get(context.Background(), "bad", func(context.Context) (int, error) { runs.Add(1); return 0, boom }); err != boom {
+			t.Errorf("err %v", err)
+		}
+	}
+	if runs.Load() != 3 {
+		t.Errorf("failed lookups were cached: %d runs", runs.Load())
+	}
+}
+
+func TestWriteBootstrapIsIdempotent(t *testing.T) {
+	dir := t.TempDir()
+	p1, err := writeBootstrap(dir, "b.py", []byte("one"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2, err := writeBootstrap(dir, "b.py", []byte("two"))
+	if err != nil || p1 != p2 {
+		t.Fatalf("%v %s %s", err, p1, p2)
+	}
+	if got, _ := readFile(p2); got != "two" {
+		t.Errorf("content %q", got)
+	}
+}
+
+func readFile(p string) (string, error) {
+	b, err := os.ReadFile(p)
+	return string(b), err
+}
