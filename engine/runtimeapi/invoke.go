@@ -134,7 +134,8 @@ func (s *Server) abort(c *call, err error) (Answer, error) {
 	}
 	s.cur = nil
 	s.lastID = c.inv.RequestID
-	return Answer{}, err
+	// Delivered tells the caller whether the runtime ever saw the event.
+	return Answer{Delivered: c.delivered}, err
 }
 
 // finish delivers a to c's Invoke if c is still the current invocation.

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lambdev/lambdev/config"
+	"github.com/lambdev/lambdev/engine"
+	"github.com/lambdev/lambdev/relay"
+)
+
+// printer is the headless consumer of engine events: a line per event, or NDJSON.
+type printer struct {
+	mu   sync.Mutex
+	w    io.Writer
+	json bool
+}
+
+func newPrinter(w io.Writer, asJSON bool) *printer { return &printer{w: w, json: asJSON} }
+
+// gateway prints the first line (the gateway address) and the function URLs.
+func (p *printer) gateway(gw *relay.Gateway, proj *config.Project) {
+	urls := map[string]string{}
+	for _, f := range proj.Functions {
+		if f.URL != nil {
+			urls[f.Name] = gw.FunctionURL(f.Name)
+		}
+	}
+	if p.json {
+		p.emit(map[string]any{"type": "gateway", "address": gw.Addr(), "endpoint": gw.Endpoint(), "urls": urls})
+		return
+	}
+	p.line("lambdev dev: gateway %s (Invoke API: aws lambda invoke --endpoint-url %s …)", gw.Endpoint(), gw.Endpoint())
+	for _, f := range proj.Functions {
+		if u, ok := urls[f.Name]; ok {
+			p.line("  %-12s %s", f.Name, u)
+		}
+	}
+}
+
+func (p *printer) stopped(dropped int64) {
+	if p.json {
+		p.emit(map[string]any{"type": "stopped", "droppedEvents": dropped})
+		return
+	}
+	p.line("lambdev dev: stopped (all workers ended)")
+	if dropped > 0 {
+		p.line("lambdev dev: %d events were dropped because output was slow", dropped)
+	}
+}
+
+func (p *printer) event(ev engine.Event) {
+	if p.json {
+		p.emit(eventJSON(ev))
+		return
+	}
+	ts := ev.When().Format("15:04:05.000")
+	switch e := ev.(type) {
+	case engine.FunctionStateChanged:
+		detail := ""
+		if e.Detail != "" {
+			detail = ": " + e.Detail
+		}
+		p.line("%s %-12s %s%s", ts, e.Function, e.State, detail)
+	case engine.FunctionPrepared:
+		match := ""
+		if !e.Matched {
+			match = " (declared version not found locally)"
+		}
+		p.line("%s %-12s runs on %s %s%s", ts, e.Function, e.Interpreter, e.Version, match)
+	case engine.LogLine:
+		p.line("%s %-12s | %s", ts, e.Function, e.Line)
+	case engine.InvocationFinished:
+		p.line("%s %-12s %s", ts, e.Result.Function, summarize(e.Result))
+	case engine.WorkerStopped:
+		if !strings.Contains(e.Reason, "killed") {
+			p.line("%s %-12s worker %d (pid %d) ended: %s", ts, e.Function, e.Worker, e.PID, e.Reason)
+		}
+	}
+}
+
+// summarize is one invocation's outcome in a few words.
+func summarize(r engine.Result) string {
+	temp := "warm"
+	if r.Cold {
+		temp = fmt.Sprintf("cold, init %s", ms(r.InitDuration))
+	}
+	s := fmt.Sprintf("%s %s %s (%s) %d MB", r.RequestID[:8], r.Outcome, ms(r.Duration), temp, r.MaxMemoryMB)
+	if r.Error != nil {
+		s += " — " + r.Error.Type + ": " + firstLine(r.Error.Message)
+	}
+	return s
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+// eventJSON flattens an event for NDJSON output, with payloads as JSON when they are.
+func eventJSON(ev engine.Event) map[string]any {
+	m := map[string]any{"time": ev.When().Format(time.RFC3339Nano)}
+	switch e := ev.(type) {
+	case engine.FunctionStateChanged:
+		m["type"], m["function"], m["state"], m["detail"] = "state", e.Function, e.State, e.Detail
+	case engine.FunctionPrepared:
+		m["type"], m["function"], m["interpreter"], m["version"], m["matched"] = "prepared", e.Function, e.Interpreter, e.Version, e.Matched
+	case engine.WorkerStarted:
+		m["type"], m["function"], m["worker"], m["pid"], m["generation"] = "worker-started", e.Function, e.Worker, e.PID, e.Generation
+	case engine.WorkerStopped:
+		m["type"], m["function"], m["worker"], m["pid"], m["reason"] = "worker-stopped", e.Function, e.Worker, e.PID, e.Reason
+	case engine.InvocationStarted:
+		m["type"], m["function"], m["requestId"], m["source"], m["cold"] = "invocation-started", e.Function, e.RequestID, e.Source, e.Cold
+	case engine.LogLine:
+		m["type"], m["function"], m["requestId"], m["line"] = "log", e.Function, e.RequestID, e.Line
+	case engine.InvocationFinished:
+		r := e.Result
+		m["type"], m["function"], m["requestId"], m["outcome"] = "invocation-finished", r.Function, r.RequestID, r.Outcome
+		m["durationMs"], m["cold"], m["maxMemoryMB"] = float64(r.Duration.Microseconds())/1000, r.Cold, r.MaxMemoryMB
+		m["response"] = rawOrString(r.Payload)
+		if r.Error != nil {
+			m["errorType"], m["errorMessage"] = r.Error.Type, r.Error.Message
+		}
+	default:
+		m["type"] = fmt.Sprintf("%T", ev)
+	}
+	return m
+}
+
+func rawOrString(b []byte) any {
+	if json.Valid(b) {
+		return json.RawMessage(b)
+	}
+	return string(b)
+}
+
+func (p *printer) emit(v any) {
+	b, _ := json.Marshal(v)
+	p.mu.Lock()
+	p.w.Write(append(b, '\n'))
+	p.mu.Unlock()
+}
+
+func (p *printer) line(format string, a ...any) {
+	p.mu.Lock()
+	fmt.Fprintf(p.w, format+"\n", a...)
+	p.mu.Unlock()
+}

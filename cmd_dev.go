@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/lambdev/lambdev/config"
+	"github.com/lambdev/lambdev/engine"
+	"github.com/lambdev/lambdev/relay"
+)
+
+type devFlags struct {
+	headless bool
+	listen   string
+	aws      bool
+}
+
+func runDev(g *globals, args []string) error {
+	var f devFlags
+	rest, err := g.commandFlags("dev", "dev [--headless] [--listen ADDR] [--json]", args, func(fs *flag.FlagSet) {
+		fs.BoolVar(&f.headless, "headless", false, "no TUI: print one line per event (NDJSON with --json)")
+		fs.StringVar(&f.listen, "listen", relay.DefaultListen, "gateway address (port 0 picks a free one)")
+		fs.BoolVar(&f.aws, "aws", false, "cloud dev: deploy live functions as the relay bridge")
+	})
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usageErr("dev takes no arguments, got %q", rest)
+	}
+	if g.ci {
+		return usageErr("--ci deploys strictly; it cannot run dev (use `lambdev deploy --ci`)")
+	}
+	if f.aws {
+		return failure(errors.New("dev --aws: the relay bridge is not built yet"), "run `lambdev dev` for local development")
+	}
+	p, err := g.load()
+	if err != nil {
+		return err
+	}
+	if !f.headless && !g.json {
+		if !isTerminal(os.Stdout) {
+			return usageErr("dev needs a terminal for its workbench; stdout is not a TTY")
+		}
+		return runWorkbench(g, p, f)
+	}
+	return runHeadless(g, p, f)
+}
+
+// session is a running dev session: its engine, gateway and event stream.
+type session struct {
+	eng *engine.Engine
+	gw  *relay.Gateway
+	sub *engine.Subscription
+}
+
+// startSession wires the engine and the gateway; the caller closes it.
+func startSession(p *config.Project, listen string) (*session, error) {
+	eng, err := engine.New(p, engine.Options{})
+	if err != nil {
+		return nil, err
+	}
+	gw := relay.NewGateway(eng)
+	if err := gw.Listen(listen); err != nil {
+		eng.Close()
+		return nil, failure(fmt.Errorf("gateway: %w", err), "pass --listen 127.0.0.1:0 to pick a free port")
+	}
+	s := &session{eng: eng, gw: gw, sub: eng.Subscribe(8192)}
+	go func() { _ = gw.Serve() }()
+	if err := writeSessionFile(p, gw.Endpoint()); err != nil {
+		fmt.Fprintln(os.Stderr, "warning: "+err.Error())
+	}
+	return s, nil
+}
+
+// close shuts the gateway down, then stops every worker.
+func (s *session) close(p *config.Project) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = s.gw.Shutdown(ctx)
+	s.eng.Close()
+	removeSessionFile(p, s.gw.Endpoint())
+}
+
+func runHeadless(g *globals, p *config.Project, f devFlags) error {
+	s, err := startSession(p, f.listen)
+	if err != nil {
+		return err
+	}
+	out := newPrinter(g.stdout, g.json)
+	out.gateway(s.gw, p)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for ev := range s.sub.C {
+			out.event(ev)
+		}
+	}()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go s.eng.Start(ctx)
+	<-ctx.Done()
+	s.close(p)
+	<-done
+	out.stopped(s.sub.Dropped())
+	return nil
+}
+
+// runWorkbench runs the TUI; until it exists, dev runs headless on the terminal.
+func runWorkbench(g *globals, p *config.Project, f devFlags) error {
+	fmt.Fprintln(g.stderr, "lambdev: the workbench TUI is not built yet; running headless (Ctrl-C stops)")
+	return runHeadless(g, p, f)
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

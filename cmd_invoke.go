@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/lambdev/lambdev/config"
+	"github.com/lambdev/lambdev/engine"
+)
+
+func runInvoke(g *globals, args []string) error {
+	payloadArg := "{}"
+	rest, err := g.commandFlags("invoke", "invoke NAME [--payload JSON|@file|-]", reorder(args), func(fs *flag.FlagSet) {
+		fs.StringVar(&payloadArg, "payload", payloadArg, "event: inline JSON, @file, or - for stdin")
+	})
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usageErr("invoke needs exactly one function name")
+	}
+	payload, err := readPayload(payloadArg)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	p, err := g.load()
+	if err != nil {
+		return err
+	}
+	name := rest[0]
+	if p.Function(name) == nil {
+		return usageErr("no function %q in %s (functions: %s)", name, relPath(p.File), strings.Join(p.Names(), ", "))
+	}
+	if s, ok := readSession(p); ok {
+		return invokeRemote(g, s.Endpoint, name, payload)
+	}
+	return invokeOnce(g, p, name, payload)
+}
+
+// reorder moves flags after the function name in front of it, so both
+// `invoke NAME --payload x` and `invoke --payload x NAME` work.
+func reorder(args []string) []string {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		return append(append([]string{}, args[1:]...), args[0])
+	}
+	return args
+}
+
+func readPayload(arg string) ([]byte, error) {
+	var b []byte
+	var err error
+	switch {
+	case arg == "-":
+		b, err = io.ReadAll(io.LimitReader(os.Stdin, engine.MaxSyncPayload+1))
+	case strings.HasPrefix(arg, "@"):
+		b, err = os.ReadFile(arg[1:])
+	default:
+		b = []byte(arg)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("payload: %w", err)
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		b = []byte("{}")
+	}
+	if !json.Valid(b) {
+		return nil, errors.New("payload is not valid JSON")
+	}
+	return b, nil
+}
+
+// invokeOnce runs the function in a short-lived engine.
+func invokeOnce(g *globals, p *config.Project, name string, payload []byte) error {
+	eng, err := engine.New(p, engine.Options{})
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	res, err := eng.Invoke(context.Background(), engine.Request{Function: name, Payload: payload, Source: engine.SourceCLI})
+	if err != nil {
+		return failure(err, "")
+	}
+	return printResult(g, res.Payload, res.Logs, res.Error)
+}
+
+// invokeRemote calls the running session's Invoke API.
+func invokeRemote(g *globals, endpoint, name string, payload []byte) error {
+	req, _ := http.NewRequest(http.MethodPost, endpoint+"/2015-03-31/functions/"+name+"/invocations", bytes.NewReader(payload))
+	req.Header.Set("X-Amz-Log-Type", "Tail")
+	client := &http.Client{Timeout: 16 * time.Minute}
+	resp, err := client.Do(req)
+	if err != nil {
+		return failure(fmt.Errorf("invoke via the dev session at %s: %w", endpoint, err), "is `lambdev dev` still running?")
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return failure(fmt.Errorf("invoke %s: %s: %s", name, resp.Status, body), "")
+	}
+	logs, _ := base64.StdEncoding.DecodeString(resp.Header.Get("X-Amz-Log-Result"))
+	var fe *engine.FunctionError
+	if resp.Header.Get("X-Amz-Function-Error") != "" {
+		fe = &engine.FunctionError{}
+		_ = json.Unmarshal(body, fe)
+	}
+	return printResult(g, body, logs, fe)
+}
+
+// printResult writes logs to stderr and the response to stdout; a function
+// error exits 1.
+func printResult(g *globals, payload, logs []byte, fe *engine.FunctionError) error {
+	if !g.json {
+		g.stderr.Write(logs)
+	}
+	g.stdout.Write(payload)
+	fmt.Fprintln(g.stdout)
+	if fe != nil {
+		return &cliError{code: exitFailure, err: fmt.Errorf("function error %s: %s", fe.Type, firstLine(fe.Message))}
+	}
+	return nil
+}

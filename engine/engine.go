@@ -1,0 +1,217 @@
+// Package engine runs a lambdev project's functions on this machine behind a
+// faithful Lambda Runtime API: it plans effective runtimes, starts and reuses
+// workers, enforces deadlines, captures logs and publishes typed events.
+package engine
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lambdev/lambdev/config"
+	"github.com/lambdev/lambdev/engine/runtimes"
+)
+
+// Options tune an Engine.
+type Options struct {
+	// BuildDir holds build outputs (Go binaries, bootstraps); default: the user cache dir.
+	BuildDir string
+	// IdleTimeout retires warm workers unused for this long (one per function is kept).
+	IdleTimeout time.Duration
+	// InitTimeout bounds a runtime's init phase (Lambda: 10 s on demand).
+	InitTimeout time.Duration
+	// Passthrough lists host environment variables handed to workers (credentials, PATH…);
+	// nil means DefaultPassthrough.
+	Passthrough []string
+}
+
+// DefaultPassthrough are the host variables workers see besides the Lambda
+// environment: what a handler needs to reach AWS with the developer's credentials.
+var DefaultPassthrough = []string{
+	"PATH", "HOME", "USER", "TMPDIR",
+	"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE",
+	"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+	"AWS_ENDPOINT_URL",
+}
+
+// Engine owns a project's functions, workers and event stream.
+type Engine struct {
+	project *config.Project
+	opts    Options
+	fns     map[string]*function
+	events  bus
+	ctx     context.Context
+	stop    context.CancelCauseFunc
+	workers sync.WaitGroup // one per live worker process
+	closeMu sync.Once
+	reaper  chan struct{}
+}
+
+// New prepares an engine for p; no process starts until Start or Invoke.
+func New(p *config.Project, opts Options) (*Engine, error) {
+	if opts.IdleTimeout <= 0 {
+		opts.IdleTimeout = 5 * time.Minute
+	}
+	if opts.InitTimeout <= 0 {
+		opts.InitTimeout = 10 * time.Second
+	}
+	if opts.Passthrough == nil {
+		opts.Passthrough = DefaultPassthrough
+	}
+	if opts.BuildDir == "" {
+		dir, err := defaultBuildDir(p)
+		if err != nil {
+			return nil, err
+		}
+		opts.BuildDir = dir
+	}
+	ctx, stop := context.WithCancelCause(context.Background())
+	e := &Engine{project: p, opts: opts, fns: map[string]*function{}, ctx: ctx, stop: stop, reaper: make(chan struct{})}
+	pass := passthroughEnv(opts.Passthrough)
+	for _, f := range p.Functions {
+		fn := &function{eng: e, cfg: f, timeout: f.Timeout, spec: specFor(p, f, opts.BuildDir)}
+		fn.launcher, fn.prepErr = runtimes.For(f.Family())
+		if fn.prepErr != nil {
+			fn.prepErr = fmt.Errorf("%w: %v", ErrNotRunnable, fn.prepErr)
+		}
+		fn.baseEnv = lambdaEnv(p, f, fn.spec.Handler, pass)
+		e.fns[f.Name] = fn
+	}
+	go e.reapLoop()
+	return e, nil
+}
+
+func defaultBuildDir(p *config.Project) (string, error) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		base = os.TempDir()
+	}
+	sum := sha256.Sum256([]byte(p.Dir))
+	dir := filepath.Join(base, "lambdev", hex.EncodeToString(sum[:6]))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("build dir: %w", err)
+	}
+	return dir, nil
+}
+
+func specFor(p *config.Project, f *config.Function, buildDir string) runtimes.Spec {
+	s := runtimes.Spec{
+		Name:       f.Name,
+		LambdaName: p.LambdaName(f),
+		Family:     f.Family(),
+		Runtime:    f.Runtime,
+		CodeDir:    p.CodeDir(f),
+		Handler:    f.LambdaHandler(),
+		BuildDir:   filepath.Join(buildDir, f.Name),
+	}
+	if rt, ok := config.LookupRuntime(f.Runtime); ok {
+		s.Version = rt.Version
+	}
+	switch s.Family {
+	case runtimes.Go:
+		s.GoPackage = filepath.Join(p.Dir, f.Handler)
+	case runtimes.Provided:
+		s.Bootstrap = filepath.Join(p.Dir, f.Handler)
+	}
+	return s
+}
+
+func passthroughEnv(keys []string) []string {
+	var env []string
+	for _, k := range keys {
+		if v, ok := os.LookupEnv(k); ok {
+			env = append(env, k+"="+v)
+		}
+	}
+	return env
+}
+
+// Project returns the project the engine runs.
+func (e *Engine) Project() *config.Project { return e.project }
+
+// Subscribe returns a stream of events with a bounded buffer; a full buffer
+// drops events (counted) rather than slowing any invocation.
+func (e *Engine) Subscribe(buffer int) *Subscription { return e.events.subscribe(buffer) }
+
+func (e *Engine) publish(ev Event) { e.events.publish(ev) }
+
+func (e *Engine) logLine(fn, requestID string, line []byte) {
+	if e.events.active() {
+		e.publish(LogLine{At: now(), Function: fn, RequestID: requestID, Line: string(line)})
+	}
+}
+
+// Start prepares every function (in parallel, bounded) and starts one warm
+// worker each, publishing state events. Failures are reported as events;
+// Start returns when every function has been tried or ctx ends.
+func (e *Engine) Start(ctx context.Context) {
+	sem := make(chan struct{}, 4)
+	var wg sync.WaitGroup
+	for _, f := range e.project.Functions {
+		fn := e.fns[f.Name]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			fn.warm(ctx)
+		}()
+	}
+	wg.Wait()
+}
+
+// Close stops every worker and waits for their processes to be reaped.
+func (e *Engine) Close() error {
+	e.closeMu.Do(func() {
+		e.stop(ErrClosed)
+		close(e.reaper)
+		for _, fn := range e.fns {
+			fn.mu.Lock()
+			fn.closed = true
+			fn.broadcastLocked()
+			fn.idle = nil
+			fn.mu.Unlock()
+		}
+		killAll(e)
+		e.workers.Wait()
+		e.events.closeAll()
+	})
+	return nil
+}
+
+func (e *Engine) reapLoop() {
+	t := time.NewTicker(e.opts.IdleTimeout / 4)
+	defer t.Stop()
+	for {
+		select {
+		case <-e.reaper:
+			return
+		case <-t.C:
+			cutoff := time.Now().Add(-e.opts.IdleTimeout)
+			for _, fn := range e.fns {
+				fn.reapIdle(cutoff, 1)
+			}
+		}
+	}
+}
+
+// describeError turns a preparation error into state and detail.
+func describeError(err error) (FunctionState, string) {
+	var be *runtimes.BuildError
+	switch {
+	case errors.As(err, &be):
+		return StateBuildFailed, strings.TrimSpace(be.Output)
+	case errors.Is(err, ErrNotRunnable):
+		return StateUnsupported, err.Error()
+	}
+	return StateInitFailed, err.Error()
+}
+
+func now() At { return At{Time: time.Now()} }

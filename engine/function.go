@@ -1,0 +1,345 @@
+package engine
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/lambdev/lambdev/config"
+	"github.com/lambdev/lambdev/engine/runtimes"
+)
+
+// generation is one prepared build of a function's code. A reload makes a new
+// generation; workers of older generations finish their invocation and exit.
+type generation struct {
+	n    int
+	prep *runtimes.Prepared
+}
+
+// function owns one function's workers.
+type function struct {
+	eng      *Engine
+	cfg      *config.Function
+	spec     runtimes.Spec
+	launcher runtimes.Launcher
+	baseEnv  []string
+	timeout  time.Duration
+
+	mu        sync.Mutex
+	gen       *generation
+	prepErr   error         // last preparation failure
+	preparing chan struct{} // non-nil while a preparation runs; closed when done
+	idle      []*worker     // warm workers of the current generation, most recent last
+	all       map[*worker]struct{}
+	count     int           // live workers, idle or busy or starting
+	changed   chan struct{} // closed and replaced whenever a worker frees up or goes
+	nextID    int
+	closed    bool
+	stats     FunctionStats
+}
+
+// FunctionStats are counters shown in the functions pane.
+type FunctionStats struct {
+	Invocations  int
+	Errors       int
+	LastDuration time.Duration
+	Workers      int
+	Idle         int
+}
+
+// prepared returns the current generation, preparing the first one if needed.
+func (fn *function) prepared(ctx context.Context) (*generation, error) {
+	for {
+		fn.mu.Lock()
+		if fn.gen != nil {
+			g := fn.gen
+			fn.mu.Unlock()
+			return g, nil
+		}
+		if fn.preparing == nil {
+			if fn.prepErr != nil {
+				err := fn.prepErr
+				fn.mu.Unlock()
+				return nil, err
+			}
+			fn.startPrepareLocked()
+		}
+		wait := fn.preparing
+		fn.mu.Unlock()
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			return nil, context.Cause(ctx)
+		}
+	}
+}
+
+// prepare builds a new generation (go build, interpreter probe) and waits
+// for it. On failure the previous generation, if any, keeps serving.
+func (fn *function) prepare() (*generation, error) {
+	fn.mu.Lock()
+	wait := fn.preparing
+	if wait == nil {
+		wait = fn.startPrepareLocked()
+	}
+	fn.mu.Unlock()
+	<-wait
+	fn.mu.Lock()
+	defer fn.mu.Unlock()
+	return fn.gen, fn.prepErr
+}
+
+// startPrepareLocked starts a preparation on the engine's context (a caller
+// going away must not cancel a build others wait for) and returns the
+// channel closed when it ends.
+func (fn *function) startPrepareLocked() chan struct{} {
+	done := make(chan struct{})
+	fn.preparing = done
+	go func() {
+		prep, err := fn.launcher.Prepare(fn.eng.ctx, fn.spec)
+		fn.mu.Lock()
+		defer fn.mu.Unlock()
+		defer close(done)
+		fn.preparing = nil
+		if err != nil {
+			fn.prepErr = err
+			return
+		}
+		n := 1
+		if fn.gen != nil {
+			n = fn.gen.n + 1
+		}
+		fn.prepErr = nil
+		fn.gen = &generation{n: n, prep: prep}
+		for _, w := range fn.idle { // old warm workers are retired
+			w.kill()
+		}
+		fn.idle = nil
+	}()
+	return done
+}
+
+// acquire returns a worker for one invocation: a warm one, a new one when
+// under the concurrency limit (cold), or the next one freed.
+func (fn *function) acquire(ctx context.Context) (*worker, bool, error) {
+	gen, err := fn.prepared(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	fn.mu.Lock()
+	for {
+		if fn.closed {
+			fn.mu.Unlock()
+			return nil, false, ErrClosed
+		}
+		if fn.gen != nil {
+			gen = fn.gen
+		}
+		for len(fn.idle) > 0 {
+			w := fn.idle[len(fn.idle)-1]
+			fn.idle = fn.idle[:len(fn.idle)-1]
+			if w.alive() && w.gen == gen {
+				fn.mu.Unlock()
+				return w, false, nil
+			}
+			w.kill()
+		}
+		if fn.count < fn.cfg.Concurrency {
+			fn.count++
+			fn.nextID++
+			id := fn.nextID
+			fn.mu.Unlock()
+			w, err := fn.spawn(gen, id)
+			if err != nil {
+				fn.mu.Lock()
+				fn.count--
+				fn.broadcastLocked()
+				fn.mu.Unlock()
+				return nil, false, err
+			}
+			fn.eng.publish(WorkerStarted{At: now(), Function: fn.cfg.Name, Worker: id, PID: w.pid(), Generation: gen.n})
+			return w, true, nil
+		}
+		wait := fn.changedLocked()
+		fn.mu.Unlock()
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			return nil, false, context.Cause(ctx)
+		}
+		fn.mu.Lock()
+	}
+}
+
+// release returns a worker after an invocation; stale or dead ones are retired.
+func (fn *function) release(w *worker) {
+	fn.mu.Lock()
+	if !fn.closed && w.alive() && w.gen == fn.gen {
+		w.idleAt = time.Now()
+		fn.idle = append(fn.idle, w)
+		fn.broadcastLocked()
+		fn.mu.Unlock()
+		return
+	}
+	fn.mu.Unlock()
+	w.kill()
+}
+
+// workerGone is called once a worker process has been reaped.
+func (fn *function) workerGone(w *worker) {
+	fn.mu.Lock()
+	fn.count--
+	delete(fn.all, w)
+	for i, iw := range fn.idle {
+		if iw == w {
+			fn.idle = append(fn.idle[:i], fn.idle[i+1:]...)
+			break
+		}
+	}
+	fn.broadcastLocked()
+	fn.mu.Unlock()
+	reason := "exited"
+	if w.exitErr != nil {
+		reason = w.exitErr.Error()
+	}
+	fn.eng.publish(WorkerStopped{At: now(), Function: fn.cfg.Name, Worker: w.id, PID: w.pid(), Reason: reason})
+	fn.eng.workers.Done()
+}
+
+func (fn *function) changedLocked() chan struct{} {
+	if fn.changed == nil {
+		fn.changed = make(chan struct{})
+	}
+	return fn.changed
+}
+
+func (fn *function) broadcastLocked() {
+	if fn.changed != nil {
+		close(fn.changed)
+		fn.changed = nil
+	}
+}
+
+// reapIdle retires warm workers idle since before cutoff, keeping keep of them.
+func (fn *function) reapIdle(cutoff time.Time, keep int) {
+	fn.mu.Lock()
+	defer fn.mu.Unlock()
+	for len(fn.idle) > keep && fn.idle[0].idleAt.Before(cutoff) {
+		fn.idle[0].kill()
+		fn.idle = fn.idle[1:]
+	}
+}
+
+// env is the Lambda environment of a worker (lambda-spec.md §1.8).
+func (fn *function) env(runtimeAPI string) []string {
+	env := make([]string, 0, len(fn.baseEnv)+2)
+	env = append(env, fn.baseEnv...)
+	return append(env,
+		"AWS_LAMBDA_RUNTIME_API="+runtimeAPI,
+		"AWS_LAMBDA_LOG_STREAM_NAME="+logStreamName(),
+	)
+}
+
+func logStreamName() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return time.Now().UTC().Format("2006/01/02") + "/[$LATEST]" + hex.EncodeToString(b[:])
+}
+
+// lambdaEnv builds the static part of a function's worker environment.
+func lambdaEnv(p *config.Project, f *config.Function, handler string, passthrough []string) []string {
+	name := p.LambdaName(f)
+	env := []string{
+		"_HANDLER=" + handler,
+		"LAMBDA_TASK_ROOT=" + p.CodeDir(f),
+		"AWS_LAMBDA_FUNCTION_NAME=" + name,
+		"AWS_LAMBDA_FUNCTION_VERSION=$LATEST",
+		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE=" + strconv.Itoa(f.Memory),
+		"AWS_LAMBDA_LOG_GROUP_NAME=/aws/lambda/" + name,
+		"AWS_LAMBDA_INITIALIZATION_TYPE=on-demand",
+		"AWS_REGION=" + p.Region,
+		"AWS_DEFAULT_REGION=" + p.Region,
+		"TZ=:UTC",
+		"LANG=en_US.UTF-8",
+	}
+	if rt, ok := config.LookupRuntime(f.Runtime); ok && rt.Family != config.FamilyProvided {
+		env = append(env, "AWS_EXECUTION_ENV=AWS_Lambda_"+f.Runtime)
+	}
+	env = append(env, passthrough...)
+	for k, v := range f.Environment {
+		env = append(env, k+"="+v)
+	}
+	return env
+}
+
+// functionARN is the ARN a local function is invoked as.
+func functionARN(p *config.Project, f *config.Function) string {
+	return fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", p.Region, LocalAccountID, p.LambdaName(f))
+}
+
+// LocalAccountID is the account id used in local ARNs.
+const LocalAccountID = "000000000000"
+
+// warm prepares the function and starts one worker so the first invocation
+// is warm; what happens is published as events.
+func (fn *function) warm(ctx context.Context) {
+	name := fn.cfg.Name
+	fn.eng.publish(FunctionStateChanged{At: now(), Function: name, State: StateStarting})
+	gen, err := fn.prepared(ctx)
+	if ctx.Err() != nil {
+		return // shutting down: nothing worth reporting
+	}
+	if err != nil {
+		st, detail := describeError(err)
+		fn.eng.publish(FunctionStateChanged{At: now(), Function: name, State: st, Detail: detail})
+		return
+	}
+	fn.eng.publish(preparedEvent(name, gen))
+	w, _, err := fn.acquire(ctx)
+	if ctx.Err() != nil {
+		if err == nil {
+			fn.release(w)
+		}
+		return
+	}
+	if err != nil {
+		st, detail := describeError(err)
+		fn.eng.publish(FunctionStateChanged{At: now(), Function: name, State: st, Detail: detail})
+		return
+	}
+	ictx, cancel := context.WithTimeout(ctx, fn.eng.opts.InitTimeout)
+	ans, err := w.waitReady(ictx)
+	cancel()
+	switch {
+	case ctx.Err() != nil:
+	case ans != nil:
+		w.kill()
+		fn.eng.publish(FunctionStateChanged{At: now(), Function: name, State: StateInitFailed, Detail: string(ans.Body)})
+	case err != nil:
+		w.kill()
+		fn.eng.publish(FunctionStateChanged{At: now(), Function: name, State: StateInitFailed, Detail: err.Error()})
+	default:
+		fn.eng.publish(FunctionStateChanged{At: now(), Function: name, State: StateReady})
+	}
+	fn.release(w)
+}
+
+func preparedEvent(name string, gen *generation) FunctionPrepared {
+	in := gen.prep.Interpreter
+	return FunctionPrepared{At: now(), Function: name, Interpreter: in.Path, Version: in.Version, Matched: in.Matched, BuildTime: gen.prep.BuildTime}
+}
+
+// killAll ends every worker of every function.
+func killAll(e *Engine) {
+	for _, fn := range e.fns {
+		fn.mu.Lock()
+		for w := range fn.all {
+			w.kill()
+		}
+		fn.mu.Unlock()
+	}
+}

@@ -1,0 +1,281 @@
+package relay
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/lambdev/lambdev/config"
+	"github.com/lambdev/lambdev/engine"
+)
+
+// httpIntegration is the content type of a streamed function URL response:
+// a JSON prelude, eight NUL bytes, then the body (lambda-spec.md §1.6).
+const httpIntegration = "application/vnd.awslambda.http-integration-response"
+
+// urlEvent is the payload format 2.0 event: aws-lambda-go's type plus the
+// routeKey field real events carry (lambda-spec.md §4.1).
+type urlEvent struct {
+	events.LambdaFunctionURLRequest
+	RouteKey string `json:"routeKey"`
+}
+
+// serveURL handles /fn/NAME/rest-of-path.
+func (g *Gateway) serveURL(w http.ResponseWriter, r *http.Request) {
+	rest := strings.TrimPrefix(r.URL.Path, urlPrefix)
+	name, path, _ := strings.Cut(rest, "/")
+	g.serveFunctionURL(w, r, name, "/"+path)
+}
+
+func (g *Gateway) serveFunctionURL(w http.ResponseWriter, r *http.Request, name, path string) {
+	f := g.inv.Project().Function(name)
+	if f == nil || f.URL == nil {
+		http.Error(w, `{"Message":"Forbidden"}`, http.StatusForbidden)
+		return
+	}
+	if cors := f.URL.Cors; cors != nil && writeCORS(w, r, cors) {
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, engine.MaxSyncPayload+1))
+	if err != nil || len(body) > engine.MaxSyncPayload {
+		http.Error(w, `{"Message":"Request Entity Too Large"}`, http.StatusRequestEntityTooLarge)
+		return
+	}
+	req := engine.Request{Function: name, Source: engine.SourceURL, RequestID: engine.NewRequestID()}
+	req.Payload, err = json.Marshal(urlEventFor(r, path, body, req.RequestID, g.inv.Project(), f))
+	if err != nil || len(req.Payload) > engine.MaxSyncPayload {
+		http.Error(w, `{"Message":"Request Entity Too Large"}`, http.StatusRequestEntityTooLarge)
+		return
+	}
+	res, err := g.inv.Invoke(r.Context(), req)
+	if err != nil || res.Outcome != engine.OutcomeOK {
+		w.Header().Set("X-Amzn-RequestId", req.RequestID)
+		http.Error(w, "Internal Server Error", http.StatusBadGateway)
+		return
+	}
+	w.Header().Set("X-Amzn-RequestId", res.RequestID)
+	writeURLResponse(w, res)
+}
+
+// urlEventFor builds the payload format 2.0 event for an HTTP request.
+func urlEventFor(r *http.Request, path string, body []byte, requestID string, p *config.Project, f *config.Function) urlEvent {
+	headers := map[string]string{}
+	var cookies []string
+	for k, vs := range r.Header {
+		lk := strings.ToLower(k)
+		if lk == "cookie" {
+			for _, v := range vs {
+				for _, c := range strings.Split(v, ";") {
+					if c = strings.TrimSpace(c); c != "" {
+						cookies = append(cookies, c)
+					}
+				}
+			}
+			continue
+		}
+		headers[lk] = strings.Join(vs, ",")
+	}
+	host := r.Host
+	headers["host"] = host
+	var query map[string]string
+	if q := r.URL.Query(); len(q) > 0 {
+		query = make(map[string]string, len(q))
+		for k, vs := range q {
+			query[k] = strings.Join(vs, ",")
+		}
+	}
+	now := time.Now().UTC()
+	ev := urlEvent{RouteKey: "$default"}
+	ev.Version = "2.0"
+	ev.RawPath = path
+	ev.RawQueryString = r.URL.RawQuery
+	ev.Cookies = cookies
+	ev.Headers = headers
+	ev.QueryStringParameters = query
+	ev.RequestContext = events.LambdaFunctionURLRequestContext{
+		AccountID:    "anonymous",
+		RequestID:    requestID,
+		APIID:        f.Name,
+		DomainName:   host,
+		DomainPrefix: f.Name,
+		Time:         now.Format("02/Jan/2006:15:04:05 -0700"),
+		TimeEpoch:    now.UnixMilli(),
+		HTTP: events.LambdaFunctionURLRequestContextHTTPDescription{
+			Method:    r.Method,
+			Path:      path,
+			Protocol:  r.Proto,
+			SourceIP:  sourceIP(r.RemoteAddr),
+			UserAgent: r.UserAgent(),
+		},
+	}
+	if len(body) > 0 {
+		if isText(r.Header.Get("Content-Type")) {
+			ev.Body = string(body)
+		} else {
+			ev.Body = base64.StdEncoding.EncodeToString(body)
+			ev.IsBase64Encoded = true
+		}
+	}
+	return ev
+}
+
+func sourceIP(remote string) string {
+	if h, _, err := net.SplitHostPort(remote); err == nil {
+		return h
+	}
+	return remote
+}
+
+// isText reports whether a request body is passed as text rather than base64.
+func isText(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return contentType == ""
+	}
+	switch {
+	case strings.HasPrefix(mt, "text/"), strings.HasSuffix(mt, "+json"), strings.HasSuffix(mt, "+xml"):
+		return true
+	}
+	switch mt {
+	case "application/json", "application/xml", "application/javascript", "application/x-www-form-urlencoded", "application/graphql":
+		return true
+	}
+	return false
+}
+
+// writeURLResponse maps a function's result to the HTTP response (lambda-spec.md §4.2).
+func writeURLResponse(w http.ResponseWriter, res engine.Result) {
+	payload := res.Payload
+	if res.ContentType == httpIntegration {
+		writeStreamed(w, payload)
+		return
+	}
+	var probe map[string]json.RawMessage
+	if json.Unmarshal(payload, &probe) == nil {
+		if _, ok := probe["statusCode"]; ok {
+			var out events.LambdaFunctionURLResponse
+			if json.Unmarshal(payload, &out) != nil {
+				http.Error(w, "Internal Server Error", http.StatusBadGateway)
+				return
+			}
+			writeStructured(w, out)
+			return
+		}
+	} else if !json.Valid(payload) {
+		http.Error(w, "Internal Server Error", http.StatusBadGateway)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(payload)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(payload)
+}
+
+func writeStructured(w http.ResponseWriter, out events.LambdaFunctionURLResponse) {
+	h := w.Header()
+	keys := make([]string, 0, len(out.Headers))
+	for k := range out.Headers {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		h.Set(k, out.Headers[k])
+	}
+	for _, c := range out.Cookies {
+		h.Add("Set-Cookie", c)
+	}
+	body := []byte(out.Body)
+	if out.IsBase64Encoded {
+		dec, err := base64.StdEncoding.DecodeString(out.Body)
+		if err != nil {
+			http.Error(w, "Internal Server Error", http.StatusBadGateway)
+			return
+		}
+		body = dec
+	}
+	if h.Get("Content-Type") == "" {
+		h.Set("Content-Type", "application/json")
+	}
+	status := out.StatusCode
+	if status < 100 || status > 599 {
+		http.Error(w, "Internal Server Error", http.StatusBadGateway)
+		return
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// writeStreamed splits a streamed response's prelude from its body.
+func writeStreamed(w http.ResponseWriter, payload []byte) {
+	prelude, body, ok := bytes.Cut(payload, make([]byte, 8))
+	var meta struct {
+		StatusCode int               `json:"statusCode"`
+		Headers    map[string]string `json:"headers"`
+		Cookies    []string          `json:"cookies"`
+	}
+	if !ok || json.Unmarshal(prelude, &meta) != nil {
+		http.Error(w, "Internal Server Error", http.StatusBadGateway)
+		return
+	}
+	if meta.StatusCode == 0 {
+		meta.StatusCode = http.StatusOK
+	}
+	writeStructured(w, events.LambdaFunctionURLResponse{StatusCode: meta.StatusCode, Headers: meta.Headers, Cookies: meta.Cookies, Body: string(body)})
+}
+
+// writeCORS applies a function URL's CORS settings; it returns true when it
+// answered a preflight request itself.
+func writeCORS(w http.ResponseWriter, r *http.Request, c *config.CorsConfig) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" || !allowed(c.AllowOrigins, origin) {
+		return false
+	}
+	h := w.Header()
+	if contains(c.AllowOrigins, "*") && !c.AllowCredentials {
+		h.Set("Access-Control-Allow-Origin", "*")
+	} else {
+		h.Set("Access-Control-Allow-Origin", origin)
+		h.Add("Vary", "Origin")
+	}
+	if c.AllowCredentials {
+		h.Set("Access-Control-Allow-Credentials", "true")
+	}
+	if len(c.ExposeHeaders) > 0 {
+		h.Set("Access-Control-Expose-Headers", strings.Join(c.ExposeHeaders, ","))
+	}
+	if r.Method != http.MethodOptions || r.Header.Get("Access-Control-Request-Method") == "" {
+		return false
+	}
+	if len(c.AllowMethods) > 0 {
+		h.Set("Access-Control-Allow-Methods", strings.Join(c.AllowMethods, ","))
+	}
+	if len(c.AllowHeaders) > 0 {
+		h.Set("Access-Control-Allow-Headers", strings.Join(c.AllowHeaders, ","))
+	}
+	if c.MaxAge > 0 {
+		h.Set("Access-Control-Max-Age", strconv.Itoa(c.MaxAge))
+	}
+	w.WriteHeader(http.StatusOK)
+	return true
+}
+
+func allowed(list []string, origin string) bool { return contains(list, "*") || contains(list, origin) }
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
