@@ -35,8 +35,8 @@ type worker struct {
 	retired atomic.Bool   // killed or failed: never handed another invocation
 
 	mu      sync.Mutex
-	cur     *running           // invocation in flight, nil when idle
-	last    *running           // last invocation, for late log lines
+	cur     *running // invocation in flight, nil when idle
+	last    *running // last invocation, for late log lines
 	cancel  context.CancelCauseFunc
 	initLog tailBuffer // lines written before the first invocation
 	status  *os.File   // /proc/PID/status, for peak RSS
