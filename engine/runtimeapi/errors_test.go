@@ -2,7 +2,7 @@ package runtimeapi
 
 import (
 	"context"
-	"net/http"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -164,8 +164,8 @@ func TestRouting(t *testing.T) {
 	}
 }
 
-// Close ends a blocked /next and a pending Invoke.
-func TestClose(t *testing.T) {
+// Close ends a blocked /next: the connection drops without a reply.
+func TestCloseEndsNext(t *testing.T) {
 	srv := startServer(t)
 	rc := newRawClient(t, srv)
 	nextDone := make(chan error, 1)
@@ -176,22 +176,29 @@ func TestClose(t *testing.T) {
 		}
 		nextDone <- err
 	}()
-	ch := invokeAsync(context.Background(), srv, invocation("req-c", `{}`))
-	await(t, srv.Ready())
+	await(t, srv.Ready()) // the /next is being served
 	if err := srv.Close(); err != nil {
 		t.Fatal(err)
 	}
 	if err := await(t, nextDone); err == nil {
-		// The invocation may have been delivered before Close; that is fine.
-		t.Log("/next completed before Close")
+		t.Error("/next got a reply after Close")
 	}
-	if res := await(t, ch); res.err == nil {
-		t.Errorf("Invoke after Close = %+v", res.a)
-	}
-	if _, err := srv.Invoke(context.Background(), invocation("req-d", `{}`)); err != ErrClosed {
-		t.Errorf("Invoke on closed server = %v", err)
-	}
-	if _, err := http.Get(rc.base + "/2018-06-01/runtime/invocation/next"); err == nil {
+	if _, err := rc.c.Get(rc.base + "/2018-06-01/runtime/invocation/next"); err == nil {
 		t.Error("server still accepting connections after Close")
+	}
+}
+
+// Close ends a pending Invoke with ErrClosed, and later Invokes fail fast.
+func TestCloseEndsInvoke(t *testing.T) {
+	srv := startServer(t)
+	ch := invokeAsync(context.Background(), srv, invocation("req-c", `{}`))
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if res := await(t, ch); !errors.Is(res.err, ErrClosed) {
+		t.Errorf("pending Invoke = %+v, %v", res.a, res.err)
+	}
+	if _, err := srv.Invoke(context.Background(), invocation("req-d", `{}`)); !errors.Is(err, ErrClosed) {
+		t.Errorf("Invoke on closed server = %v", err)
 	}
 }
