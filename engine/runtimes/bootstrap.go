@@ -8,9 +8,9 @@ import (
 	"path/filepath"
 )
 
-// PythonBootstrap is the embedded Python runtime loop (bootstrap/bootstrap.py).
+// PythonBootstrap is the embedded Python runtime loop (bootstrap/lambdev_bootstrap.py).
 //
-//go:embed bootstrap/bootstrap.py
+//go:embed bootstrap/lambdev_bootstrap.py
 var PythonBootstrap []byte
 
 // NodeBootstrap is the embedded Node.js runtime loop (bootstrap/bootstrap.mjs).

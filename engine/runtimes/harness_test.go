@@ -120,6 +120,16 @@ type worker struct {
 	cmd    *exec.Cmd
 	out    *output
 	exited chan struct{} // closed once the process has been waited for
+	once   sync.Once
+}
+
+// stop kills the worker's process group, reaps it and closes its server.
+func (w *worker) stop() {
+	w.once.Do(func() {
+		_ = syscall.Kill(-w.cmd.Process.Pid, syscall.SIGKILL)
+		<-w.exited
+		w.srv.Close()
+	})
 }
 
 // recorder is a reverse proxy in front of a runtimeapi.Server that keeps the
@@ -222,9 +232,7 @@ func spawn(t testing.TB, spec runtimes.Spec, p *runtimes.Prepared, record bool) 
 		close(w.exited)
 	}()
 	t.Cleanup(func() {
-		_ = syscall.Kill(-w.cmd.Process.Pid, syscall.SIGKILL)
-		<-w.exited
-		srv.Close()
+		w.stop()
 		if t.Failed() {
 			t.Logf("worker output:\n%s", w.out.String())
 		}

@@ -37,6 +37,7 @@ func TestPythonInterpreterSelection(t *testing.T) {
 		t.Run(tt.version, func(t *testing.T) {
 			spec := pythonSpec(t, "app.echo")
 			spec.Version = tt.version
+			spec.BuildDir = t.TempDir()
 			p := prepare(t, spec)
 			in := p.Interpreter
 			if in.Matched != tt.matched || (tt.matched && !strings.HasPrefix(in.Version, tt.version+".")) {
@@ -45,10 +46,10 @@ func TestPythonInterpreterSelection(t *testing.T) {
 			if strings.Contains(in.Path, "/shims/") || !filepath.IsAbs(in.Path) {
 				t.Errorf("path %q is not a resolved executable", in.Path)
 			}
-			if p.Path != in.Path || len(p.Args) != 1 {
+			if p.Path != in.Path || len(p.Args) != 2 || p.Args[0] != "-c" {
 				t.Errorf("command %s %v", p.Path, p.Args)
 			}
-			script, err := os.ReadFile(p.Args[0])
+			script, err := os.ReadFile(filepath.Join(spec.BuildDir, "lambdev_bootstrap.py"))
 			if err != nil || string(script) != string(runtimes.PythonBootstrap) {
 				t.Errorf("bootstrap not written: %v", err)
 			}
@@ -74,13 +75,14 @@ func TestPrepareTwiceReusesBootstrap(t *testing.T) {
 	requireTool(t, "python3")
 	spec := pythonSpec(t, "app.echo")
 	spec.BuildDir = t.TempDir()
+	script := filepath.Join(spec.BuildDir, "lambdev_bootstrap.py")
 	a := prepare(t, spec)
-	fi1, err := os.Stat(a.Args[0])
+	fi1, err := os.Stat(script)
 	if err != nil {
 		t.Fatal(err)
 	}
 	b := prepare(t, spec)
-	fi2, err := os.Stat(b.Args[0])
+	fi2, err := os.Stat(script)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package runtimes
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -25,7 +26,7 @@ func (pythonLauncher) Prepare(ctx context.Context, spec Spec) (*Prepared, error)
 	if err != nil {
 		return nil, err
 	}
-	script, err := writeBootstrap(dir, "bootstrap.py", PythonBootstrap)
+	script, err := writeBootstrap(dir, pythonModule+".py", PythonBootstrap)
 	if err != nil {
 		return nil, err
 	}
@@ -34,10 +35,23 @@ func (pythonLauncher) Prepare(ctx context.Context, spec Spec) (*Prepared, error)
 	// LAMBDA_TASK_ROOT first on sys.path and line-buffers stdio.
 	return &Prepared{
 		Path:        in.Path,
-		Args:        []string{script},
+		Args:        []string{"-c", pythonLaunch(filepath.Dir(script))},
 		Dir:         spec.CodeDir,
 		Interpreter: in,
 	}, nil
+}
+
+// pythonModule is the bootstrap's module name (file lambdev_bootstrap.py).
+const pythonModule = "lambdev_bootstrap"
+
+// pythonLaunch is the -c program that imports the bootstrap from dir, so its
+// bytecode is cached in dir/__pycache__ instead of being compiled at every
+// start, and runs it. The bootstrap then replaces sys.path[0] (the -c '')
+// with the task root.
+func pythonLaunch(dir string) string {
+	lit, _ := json.Marshal(dir) // a JSON string is a valid Python literal
+	return "import sys;sys.path.insert(0," + string(lit) + ");import " + pythonModule +
+		";sys.path.pop(0);" + pythonModule + ".main()"
 }
 
 // pythonMatches reports whether a full version (3.11.7) is the declared one (3.11).

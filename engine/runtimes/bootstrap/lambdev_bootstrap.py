@@ -1,5 +1,9 @@
 """lambdev's Python runtime: the Lambda Runtime API loop for one worker.
 
+Workers run it as `python -c "...import lambdev_bootstrap; ...main()"` so the
+interpreter caches its bytecode like any module's; the unusual name keeps it
+from shadowing a user module called bootstrap.
+
 Modelled on AWS's awslambdaric: same handler resolution, context object,
 error JSON and Runtime.* error types. Standard library only, and kept lean:
 it speaks HTTP/1.1 over one persistent socket instead of importing
@@ -212,6 +216,9 @@ def make_error(error_message, error_type, stack_trace, invoke_id=None):
     }
 
 
+_own_files = (__file__, "<string>")  # this module and the -c launcher
+
+
 def error_from_exception(invoke_id=None):
     """The error JSON for the exception being handled, minus bootstrap frames."""
     import traceback
@@ -219,7 +226,7 @@ def error_from_exception(invoke_id=None):
     etype, value, tb = sys.exc_info()
     frames = [(f.filename, f.lineno, f.name, f.line) for f in traceback.extract_tb(tb)]
     for i, frame in enumerate(frames):
-        if frame[0] != __file__:
+        if frame[0] not in _own_files:
             frames = frames[i:]
             break
     return make_error(str(value), etype.__name__, traceback.format_list(frames), invoke_id)
