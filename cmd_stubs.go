@@ -5,10 +5,6 @@ import "errors"
 // errNotYet marks commands later work fills; they fail rather than fake output.
 var errNotYet = errors.New("not yet implemented")
 
-func runCheck(g *globals, args []string) error {
-	return failure(errors.New("check: "+errNotYet.Error()), "")
-}
-
 func runDeploy(g *globals, args []string) error {
 	return failure(errors.New("deploy: "+errNotYet.Error()), "")
 }

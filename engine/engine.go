@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/lambdev/lambdev/config"
+	"github.com/lambdev/lambdev/engine/drift"
 	"github.com/lambdev/lambdev/engine/runtimes"
 )
 
@@ -27,6 +28,8 @@ type Options struct {
 	IdleTimeout time.Duration
 	// InitTimeout bounds a runtime's init phase (Lambda: 10 s on demand).
 	InitTimeout time.Duration
+	// Cloud is true in cloud dev (dev --aws): live functions run behind the bridge.
+	Cloud bool
 	// Passthrough lists host environment variables handed to workers (credentials, PATH…);
 	// nil means DefaultPassthrough.
 	Passthrough []string
@@ -52,6 +55,9 @@ type Engine struct {
 	workers sync.WaitGroup // one per live worker process
 	closeMu sync.Once
 	reaper  chan struct{}
+
+	hostOnce  sync.Once
+	hostFacts drift.Host
 }
 
 // New prepares an engine for p; no process starts until Start or Invoke.
@@ -76,7 +82,7 @@ func New(p *config.Project, opts Options) (*Engine, error) {
 	e := &Engine{project: p, opts: opts, fns: map[string]*function{}, ctx: ctx, stop: stop, reaper: make(chan struct{})}
 	pass := passthroughEnv(opts.Passthrough)
 	for _, f := range p.Functions {
-		fn := &function{eng: e, cfg: f, timeout: f.Timeout, spec: specFor(p, f, opts.BuildDir)}
+		fn := &function{eng: e, cfg: f, timeout: f.Timeout, spec: specFor(p, f, opts.BuildDir), live: f.Dev}
 		fn.launcher, fn.prepErr = runtimes.For(f.Family())
 		if fn.prepErr != nil {
 			fn.prepErr = fmt.Errorf("%w: %v", ErrNotRunnable, fn.prepErr)
@@ -165,6 +171,9 @@ func (e *Engine) Start(ctx context.Context) {
 		}()
 	}
 	wg.Wait()
+	if ctx.Err() == nil {
+		e.CheckDrift()
+	}
 }
 
 // Close stops every worker and waits for their processes to be reaped.

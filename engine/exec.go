@@ -47,6 +47,7 @@ func (e *Engine) Invoke(ctx context.Context, req Request) (Result, error) {
 	}
 	fn.record(&res)
 	e.publish(InvocationFinished{At: now(), Request: req, Result: res})
+	fn.observeDrift(&res)
 	return res, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lambdev/lambdev/config"
+	"github.com/lambdev/lambdev/engine/drift"
 	"github.com/lambdev/lambdev/engine/runtimes"
 )
 
@@ -40,6 +41,12 @@ type function struct {
 	nextID    int
 	closed    bool
 	stats     FunctionStats
+	live      bool // live (hot reload) or deployed (frozen build)
+	// staticDrift and observed are the function's drift warnings.
+	staticDrift []drift.Warning
+	observed    map[string]drift.Warning
+	state       FunctionState // latest published state
+	detail      string
 }
 
 // FunctionStats are counters shown in the functions pane.
@@ -288,14 +295,14 @@ const LocalAccountID = "000000000000"
 // is warm; what happens is published as events.
 func (fn *function) warm(ctx context.Context) {
 	name := fn.cfg.Name
-	fn.eng.publish(FunctionStateChanged{At: now(), Function: name, State: StateStarting})
+	fn.setState(StateStarting, "")
 	gen, err := fn.prepared(ctx)
 	if ctx.Err() != nil {
 		return // shutting down: nothing worth reporting
 	}
 	if err != nil {
 		st, detail := describeError(err)
-		fn.eng.publish(FunctionStateChanged{At: now(), Function: name, State: st, Detail: detail})
+		fn.setState(st, detail)
 		return
 	}
 	fn.eng.publish(preparedEvent(name, gen))
@@ -308,7 +315,7 @@ func (fn *function) warm(ctx context.Context) {
 	}
 	if err != nil {
 		st, detail := describeError(err)
-		fn.eng.publish(FunctionStateChanged{At: now(), Function: name, State: st, Detail: detail})
+		fn.setState(st, detail)
 		return
 	}
 	ictx, cancel := context.WithTimeout(ctx, fn.eng.opts.InitTimeout)
@@ -318,12 +325,12 @@ func (fn *function) warm(ctx context.Context) {
 	case ctx.Err() != nil:
 	case ans != nil:
 		w.kill()
-		fn.eng.publish(FunctionStateChanged{At: now(), Function: name, State: StateInitFailed, Detail: string(ans.Body)})
+		fn.setState(StateInitFailed, string(ans.Body))
 	case err != nil:
 		w.kill()
-		fn.eng.publish(FunctionStateChanged{At: now(), Function: name, State: StateInitFailed, Detail: err.Error()})
+		fn.setState(StateInitFailed, err.Error())
 	default:
-		fn.eng.publish(FunctionStateChanged{At: now(), Function: name, State: StateReady})
+		fn.setState(StateReady, "")
 	}
 	fn.release(w)
 }

@@ -1,0 +1,166 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+)
+
+// FunctionInfo is a snapshot of one function for display.
+type FunctionInfo struct {
+	Name string
+	// Live is the current live/deployed choice (the declared dev flag unless toggled).
+	Live bool
+	// State is the latest lifecycle state.
+	State FunctionState
+	// Detail carries build output or an init error for failed states.
+	Detail string
+	// Interpreter and Version describe what runs the code locally.
+	Interpreter, Version string
+	Matched              bool
+	Stats                FunctionStats
+	// Generation counts preparations (1 at start, +1 per reload).
+	Generation int
+}
+
+// LiveChanged reports a function toggled between live and deployed.
+type LiveChanged struct {
+	At
+	Function string
+	Live     bool
+}
+
+// Functions returns a snapshot of every function in project order.
+func (e *Engine) Functions() []FunctionInfo {
+	out := make([]FunctionInfo, 0, len(e.fns))
+	for _, f := range e.project.Functions {
+		out = append(out, e.fns[f.Name].info())
+	}
+	return out
+}
+
+func (fn *function) info() FunctionInfo {
+	fn.mu.Lock()
+	defer fn.mu.Unlock()
+	in := FunctionInfo{Name: fn.cfg.Name, Live: fn.live, State: fn.state, Detail: fn.detail, Stats: fn.stats}
+	in.Stats.Idle = len(fn.idle)
+	in.Stats.Workers = fn.count
+	if fn.gen != nil {
+		in.Generation = fn.gen.n
+		in.Interpreter, in.Version, in.Matched = fn.gen.prep.Interpreter.Path, fn.gen.prep.Interpreter.Version, fn.gen.prep.Interpreter.Matched
+	}
+	return in
+}
+
+// Live returns the current live flags, for engine.Plan.
+func (e *Engine) Live() map[string]bool {
+	out := make(map[string]bool, len(e.fns))
+	for name, fn := range e.fns {
+		fn.mu.Lock()
+		out[name] = fn.live
+		fn.mu.Unlock()
+	}
+	return out
+}
+
+// SetLive toggles a function between live (hot-reloaded from the source
+// tree) and deployed (a frozen build on its declared runtime), and restarts
+// it in the new mode.
+func (e *Engine) SetLive(name string, live bool) error {
+	fn := e.fns[name]
+	if fn == nil {
+		return fmt.Errorf("%w: %s", ErrFunctionNotFound, name)
+	}
+	fn.mu.Lock()
+	changed := fn.live != live
+	fn.live = live
+	fn.mu.Unlock()
+	if !changed {
+		return nil
+	}
+	e.publish(LiveChanged{At: now(), Function: name, Live: live})
+	return e.Reload(name)
+}
+
+// Reload rebuilds a function (a new worker generation) and warms it; the
+// old generation keeps serving until the new one is ready, and on a failed
+// build it keeps serving.
+func (e *Engine) Reload(name string) error {
+	fn := e.fns[name]
+	if fn == nil {
+		return fmt.Errorf("%w: %s", ErrFunctionNotFound, name)
+	}
+	go fn.reload(e.ctx)
+	return nil
+}
+
+// ReloadAll reloads every function.
+func (e *Engine) ReloadAll() {
+	names := make([]string, 0, len(e.fns))
+	for n := range e.fns {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		_ = e.Reload(n)
+	}
+}
+
+// reload prepares a new generation and publishes the outcome.
+func (fn *function) reload(ctx context.Context) {
+	name := fn.cfg.Name
+	start := time.Now()
+	fn.setState(StateReloading, "")
+	_, err := fn.prepare()
+	if ctx.Err() != nil {
+		return
+	}
+	if err != nil {
+		st, detail := describeError(err)
+		fn.setState(st, detail)
+		fn.eng.publish(ReloadFinished{At: now(), Function: name, Err: detail, Took: time.Since(start)})
+		return
+	}
+	fn.warm(ctx)
+	fn.eng.CheckDrift(name)
+	fn.eng.publish(ReloadFinished{At: now(), Function: name, Took: time.Since(start)})
+}
+
+// ReloadFinished reports the end of a reload; Err holds compiler output or
+// the init error when the new generation failed (the old one keeps serving).
+type ReloadFinished struct {
+	At
+	Function string
+	Err      string
+	Took     time.Duration
+}
+
+// setState records and publishes a function's state.
+func (fn *function) setState(st FunctionState, detail string) {
+	fn.mu.Lock()
+	fn.state, fn.detail = st, detail
+	fn.mu.Unlock()
+	fn.eng.publish(FunctionStateChanged{At: now(), Function: fn.cfg.Name, State: st, Detail: detail})
+}
+
+// Prepare prepares the named functions (all when none are named) and waits:
+// interpreters are probed and Go code is built, but no worker starts.
+// Failures are returned per function.
+func (e *Engine) Prepare(ctx context.Context, names ...string) map[string]error {
+	if len(names) == 0 {
+		names = e.project.Names()
+	}
+	errs := map[string]error{}
+	for _, n := range names {
+		fn := e.fns[n]
+		if fn == nil {
+			errs[n] = fmt.Errorf("%w: %s", ErrFunctionNotFound, n)
+			continue
+		}
+		if _, err := fn.prepared(ctx); err != nil {
+			errs[n] = err
+		}
+	}
+	return errs
+}
