@@ -183,3 +183,22 @@ func TestNodeInitErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestNodeUncaughtExceptionEndsInvocationAndWorker(t *testing.T) {
+	w := startNode(t, "callback.uncaught")
+	inv := invocation(`{}`)
+	a := w.invoke(t, inv)
+	raw, _ := w.raw.errorBody(inv.RequestID)
+	checkNodeError(t, raw, "Error", "async boom", "Error: async boom")
+	if a.Kind != runtimeapi.KindError {
+		t.Errorf("answer %v", a.Kind)
+	}
+	select {
+	case <-w.exited:
+	case <-time.After(waitLimit):
+		t.Fatal("worker still running after an uncaught exception")
+	}
+	if code := w.cmd.ProcessState.ExitCode(); code != 129 {
+		t.Errorf("exit code %d, want 129", code)
+	}
+}

@@ -5,7 +5,7 @@
 // .cjs), context object, console format and error JSON ({errorType,
 // errorMessage, trace}). No npm dependencies.
 import http from 'node:http';
-import { createRequire } from 'node:module';
+import nodeModule, { createRequire } from 'node:module';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -100,6 +100,15 @@ function postError(route, error) {
 // --- logging ----------------------------------------------------------------
 
 let currentRequestId;
+
+function enableCompileCache() {
+  // Node >= 22.1 can cache compiled code (ours and the user's) across starts.
+  try {
+    nodeModule.enableCompileCache?.();
+  } catch {
+    // an old node, or an unwritable cache dir: start without it
+  }
+}
 
 function patchConsole() {
   const write = (level) => (...args) => {
@@ -255,6 +264,7 @@ async function fatal(err, label, code) {
 }
 
 async function main() {
+  enableCompileCache();
   patchConsole();
   process.on('uncaughtException', (err) => fatal(err, 'Uncaught Exception', 129));
   process.on('unhandledRejection', (reason, promise) => {

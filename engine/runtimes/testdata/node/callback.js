@@ -20,3 +20,12 @@ exports.nowait = (event, context, callback) => {
 exports.fails = (event, context, callback) => {
   callback(new Error('callback error'));
 };
+
+// Throws outside the handler's promise chain: the runtime reports the error
+// for the running invocation and exits, as the AWS runtime does.
+exports.uncaught = () => {
+  setTimeout(() => {
+    throw new Error('async boom');
+  }, 0);
+  return new Promise(() => {});
+};
