@@ -46,7 +46,7 @@ const pythonModule = "lambdev_bootstrap"
 
 // pythonLaunch is the -c program that imports the bootstrap from dir, so its
 // bytecode is cached in dir/__pycache__ instead of being compiled at every
-// start, and runs it. The bootstrap then replaces sys.path[0] (the -c '')
+// start, and runs it. The bootstrap then replaces sys.path[0] (the -c ”)
 // with the task root.
 func pythonLaunch(dir string) string {
 	lit, _ := json.Marshal(dir) // a JSON string is a valid Python literal
