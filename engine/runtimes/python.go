@@ -46,8 +46,8 @@ const pythonModule = "lambdev_bootstrap"
 
 // pythonLaunch is the -c program that imports the bootstrap from dir, so its
 // bytecode is cached in dir/__pycache__ instead of being compiled at every
-// start, and runs it. The bootstrap then replaces sys.path[0] (the -c ”)
-// with the task root.
+// start, and runs it. The bootstrap then replaces sys.path[0] (the empty
+// entry -c puts there) with the task root.
 func pythonLaunch(dir string) string {
 	lit, _ := json.Marshal(dir) // a JSON string is a valid Python literal
 	return "import sys;sys.path.insert(0," + string(lit) + ");import " + pythonModule +
