@@ -3,6 +3,7 @@ package deploy
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Sentinel errors callers can branch on with errors.Is. Errors returned by this
@@ -87,8 +88,18 @@ type FailedError struct {
 }
 
 func (e *FailedError) Error() string {
-	return fmt.Sprintf("%s: %d of %d functions failed", e.Op, e.Failed, e.Total)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d of %d functions failed", e.Op, e.Failed, e.Total)
+	for _, err := range e.Errs {
+		b.WriteString("\n  ")
+		b.WriteString(strings.ReplaceAll(err.Error(), "\n", "\n    "))
+	}
+	return b.String()
 }
 
 // Unwrap exposes the individual failures to errors.Is and errors.As.
 func (e *FailedError) Unwrap() []error { return e.Errs }
+
+func isRoleNotAssumable(err error) bool { return errors.Is(err, ErrRoleNotAssumable) }
+
+func isConflict(err error) bool { return errors.Is(err, ErrConflict) }
