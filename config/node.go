@@ -56,7 +56,7 @@ func (d *decoder) warnf(p Pos, hint, format string, args ...any) {
 	d.problem(p, true, hint, fmt.Sprintf(format, args...))
 }
 
-// maxAliasDepth bounds alias and merge-key chains.
+// maxAliasDepth bounds alias chains.
 const maxAliasDepth = 16
 
 // resolve follows aliases to the node they name.
@@ -82,24 +82,28 @@ type pair struct {
 // empty mapping. Merge keys (<<: *anchor) are honoured; explicit keys win.
 // ok is false when n is not a mapping.
 func (d *decoder) mapping(n *yaml.Node, what string, known []string) (pairs []pair, ok bool) {
-	return d.mappingDepth(n, what, known, 0)
+	return d.mappingOnce(n, what, known, map[*yaml.Node]bool{})
 }
 
-func (d *decoder) mappingDepth(n *yaml.Node, what string, known []string, depth int) ([]pair, bool) {
+// mappingOnce is mapping; merged records the mappings already walked for this
+// mapping's merge keys, so each is read once (no cycles, no blow-up from
+// <<: [*a, *a] chains).
+func (d *decoder) mappingOnce(n *yaml.Node, what string, known []string, merged map[*yaml.Node]bool) ([]pair, bool) {
 	n = resolve(n)
 	if isNull(n) {
 		return nil, true
 	}
-	if n.Kind != yaml.MappingNode || depth > maxAliasDepth {
+	if n.Kind != yaml.MappingNode {
 		d.errorf(pos(n), "%s must be a mapping of keys to values", what)
 		return nil, false
 	}
-	var pairs, merged []pair
+	merged[n] = true
+	var pairs, inherited []pair
 	first := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], resolve(n.Content[i+1])
 		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
-			merged = append(merged, d.mergePairs(v, what, known, depth)...)
+			inherited = append(inherited, d.mergePairs(v, what, known, merged)...)
 			continue
 		}
 		if k.Kind != yaml.ScalarNode || isNull(k) {
@@ -118,7 +122,7 @@ func (d *decoder) mappingDepth(n *yaml.Node, what string, known []string, depth 
 		}
 		pairs = append(pairs, pair{key: k.Value, k: k, v: v})
 	}
-	for _, p := range merged {
+	for _, p := range inherited {
 		if _, explicit := first[p.key]; !explicit {
 			first[p.key] = p.k
 			pairs = append(pairs, p)
@@ -128,24 +132,19 @@ func (d *decoder) mappingDepth(n *yaml.Node, what string, known []string, depth 
 }
 
 // mergePairs returns the entries a merge key brings in: one mapping or a
-// sequence of mappings, earlier ones winning.
-func (d *decoder) mergePairs(v *yaml.Node, what string, known []string, depth int) []pair {
-	var srcs []*yaml.Node
-	if v.Kind == yaml.SequenceNode {
+// sequence of mappings, earlier ones winning. Mappings already merged are skipped.
+func (d *decoder) mergePairs(v *yaml.Node, what string, known []string, merged map[*yaml.Node]bool) []pair {
+	srcs := []*yaml.Node{v}
+	if v != nil && v.Kind == yaml.SequenceNode {
 		srcs = v.Content
-	} else {
-		srcs = []*yaml.Node{v}
 	}
 	var out []pair
-	have := map[string]bool{}
 	for _, s := range srcs {
-		ps, _ := d.mappingDepth(s, what+" (merged with <<)", known, depth+1)
-		for _, p := range ps {
-			if !have[p.key] {
-				have[p.key] = true
-				out = append(out, p)
-			}
+		if s = resolve(s); merged[s] {
+			continue
 		}
+		ps, _ := d.mappingOnce(s, what, known, merged)
+		out = append(out, ps...)
 	}
 	return out
 }

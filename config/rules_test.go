@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -239,4 +240,22 @@ func TestDefaultsReportedOnce(t *testing.T) {
 				"10:14: runtime go1.x can no longer be used to create functions (blocked since 2024-02-08)",
 			}},
 	})
+}
+
+// TestMergeKeysAreReadOnce guards against exponential work from merge keys
+// that list the same anchors again and again, and against self-merges.
+func TestMergeKeysAreReadOnce(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("x-0: &a0 {memory: 256, <<: *a0}\n")
+	for i := 1; i <= 12; i++ {
+		fmt.Fprintf(&b, "x-%d: &a%d {<<: [*a%d, *a%d, *a%d, *a%d]}\n", i, i, i-1, i-1, i-1, i-1)
+	}
+	b.WriteString("app: a\nfunctions:\n  f:\n    <<: *a12\n    handler: app.handler\n    runtime: python3.12\n")
+	p, errs := load(t, b.String(), nil, "app.py")
+	if p == nil {
+		t.Fatal(errs)
+	}
+	if p.Functions[0].Memory != 256 {
+		t.Errorf("merged memory = %d", p.Functions[0].Memory)
+	}
 }
