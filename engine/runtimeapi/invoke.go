@@ -75,7 +75,9 @@ var ErrInvalidInvocation = errors.New("runtimeapi: invalid invocation")
 
 // Invoke hands inv to the runtime's current or next /next and waits for its
 // answer. It returns ctx.Err() when ctx ends first; the invocation is then
-// aborted and a late answer for it is refused with 400 InvalidRequestID.
+// aborted and a late answer for it is refused with 400 InvalidRequestID. On
+// abort the returned Answer has only Delivered set (zero if the runtime
+// never took the event), so the caller can tell whether a retry is safe.
 func (s *Server) Invoke(ctx context.Context, inv Invocation) (Answer, error) {
 	if inv.RequestID == "" || strings.IndexByte(inv.RequestID, '/') >= 0 {
 		return Answer{}, fmt.Errorf("%w: request ID %q must be non-empty without '/'", ErrInvalidInvocation, inv.RequestID)

@@ -239,8 +239,8 @@ func TestCancelThenLateResponse(t *testing.T) {
 		t.Fatalf("/next = %d", st)
 	}
 	cancel()
-	if res := await(t, ch); !errors.Is(res.err, context.Canceled) {
-		t.Fatalf("Invoke = %+v, %v", res.a, res.err)
+	if res := await(t, ch); !errors.Is(res.err, context.Canceled) || res.a.Delivered.IsZero() {
+		t.Fatalf("Invoke = %+v, %v; want context.Canceled with Delivered set", res.a, res.err)
 	}
 	st, b := rc.post("invocation/req-late/response", "too late")
 	expect(t, "late /response", st, b, 400, wantInvalidID)
@@ -255,8 +255,8 @@ func TestCancelBeforeDelivery(t *testing.T) {
 	rc := newRawClient(t, srv)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := srv.Invoke(ctx, invocation("req-gone", `{}`)); !errors.Is(err, context.Canceled) {
-		t.Fatalf("Invoke = %v", err)
+	if a, err := srv.Invoke(ctx, invocation("req-gone", `{}`)); !errors.Is(err, context.Canceled) || !a.Delivered.IsZero() {
+		t.Fatalf("Invoke = %+v, %v; want context.Canceled, never delivered", a, err)
 	}
 	ch := begin(t, srv, rc, "req-fresh") // fails unless /next skips req-gone
 	st, b := rc.post("invocation/req-fresh/response", "ok")
