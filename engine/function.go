@@ -17,8 +17,9 @@ import (
 // generation is one prepared build of a function's code. A reload makes a new
 // generation; workers of older generations finish their invocation and exit.
 type generation struct {
-	n    int
-	prep *runtimes.Prepared
+	n        int
+	prep     *runtimes.Prepared
+	taskRoot string // LAMBDA_TASK_ROOT: the source tree, or a frozen copy
 }
 
 // function owns one function's workers.
@@ -106,8 +107,16 @@ func (fn *function) prepare() (*generation, error) {
 func (fn *function) startPrepareLocked() chan struct{} {
 	done := make(chan struct{})
 	fn.preparing = done
+	live, n := fn.live, 1
+	if fn.gen != nil {
+		n = fn.gen.n + 1
+	}
 	go func() {
-		prep, err := fn.launcher.Prepare(fn.eng.ctx, fn.spec)
+		spec, err := fn.genSpec(live, n)
+		var prep *runtimes.Prepared
+		if err == nil {
+			prep, err = fn.launcher.Prepare(fn.eng.ctx, spec)
+		}
 		fn.mu.Lock()
 		defer fn.mu.Unlock()
 		defer close(done)
@@ -116,12 +125,8 @@ func (fn *function) startPrepareLocked() chan struct{} {
 			fn.prepErr = err
 			return
 		}
-		n := 1
-		if fn.gen != nil {
-			n = fn.gen.n + 1
-		}
 		fn.prepErr = nil
-		fn.gen = &generation{n: n, prep: prep}
+		fn.gen = &generation{n: n, prep: prep, taskRoot: spec.CodeDir}
 		for _, w := range fn.idle { // old warm workers are retired
 			w.kill()
 		}
@@ -242,10 +247,11 @@ func (fn *function) reapIdle(cutoff time.Time, keep int) {
 }
 
 // env is the Lambda environment of a worker (lambda-spec.md §1.8).
-func (fn *function) env(runtimeAPI string) []string {
-	env := make([]string, 0, len(fn.baseEnv)+2)
+func (fn *function) env(gen *generation, runtimeAPI string) []string {
+	env := make([]string, 0, len(fn.baseEnv)+3)
 	env = append(env, fn.baseEnv...)
 	return append(env,
+		"LAMBDA_TASK_ROOT="+gen.taskRoot,
 		"AWS_LAMBDA_RUNTIME_API="+runtimeAPI,
 		"AWS_LAMBDA_LOG_STREAM_NAME="+logStreamName(),
 	)
@@ -262,7 +268,6 @@ func lambdaEnv(p *config.Project, f *config.Function, handler string, passthroug
 	name := p.LambdaName(f)
 	env := []string{
 		"_HANDLER=" + handler,
-		"LAMBDA_TASK_ROOT=" + p.CodeDir(f),
 		"AWS_LAMBDA_FUNCTION_NAME=" + name,
 		"AWS_LAMBDA_FUNCTION_VERSION=$LATEST",
 		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE=" + strconv.Itoa(f.Memory),

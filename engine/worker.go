@@ -63,7 +63,7 @@ func (fn *function) spawn(gen *generation, id int) (*worker, error) {
 	}
 	cmd := exec.Command(gen.prep.Path, gen.prep.Args...)
 	cmd.Dir = gen.prep.Dir
-	cmd.Env = append(fn.env(api.Addr()), gen.prep.Env...)
+	cmd.Env = append(fn.env(gen, api.Addr()), gen.prep.Env...)
 	cmd.Stdout, cmd.Stderr = w, w
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	wk := &worker{id: id, fn: fn, gen: gen, api: api, cmd: cmd, logs: lp, exited: make(chan struct{})}
