@@ -1,0 +1,241 @@
+package tui
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/lambdev/lambdev/config"
+	"github.com/lambdev/lambdev/engine"
+)
+
+// fnRow is one function as the pane shows it: the engine's snapshot and
+// its plan row (declared → effective runtime).
+type fnRow struct {
+	info engine.FunctionInfo
+	plan engine.Row
+	url  string
+}
+
+// functionsPane lists every function with its badge, runtime swap, local
+// interpreter, state, counters and URL; two lines per function.
+type functionsPane struct {
+	st     Styles
+	keys   KeyMap
+	proj   *config.Project
+	urls   map[string]string
+	rows   []fnRow
+	index  map[string]int
+	cursor int
+	offset int
+	width  int
+	height int
+}
+
+const fnLines = 2 // lines per function
+
+func newFunctionsPane(st Styles, keys KeyMap, proj *config.Project, urls map[string]string) functionsPane {
+	p := functionsPane{st: st, keys: keys, proj: proj, urls: urls, index: map[string]int{}}
+	for i, f := range proj.Functions {
+		p.rows = append(p.rows, fnRow{info: engine.FunctionInfo{Name: f.Name, Live: f.Dev, State: engine.StateStarting}, url: urls[f.Name]})
+		p.index[f.Name] = i
+	}
+	p.replan()
+	return p
+}
+
+// setSnapshot replaces every row's info with the engine's snapshot.
+func (p *functionsPane) setSnapshot(infos []engine.FunctionInfo) {
+	for _, in := range infos {
+		if i, ok := p.index[in.Name]; ok {
+			p.rows[i].info = in
+		}
+	}
+	p.replan()
+}
+
+// replan recomputes every plan row from the current live flags.
+func (p *functionsPane) replan() {
+	live := make(map[string]bool, len(p.rows))
+	for _, r := range p.rows {
+		live[r.info.Name] = r.info.Live
+	}
+	for i, r := range engine.Plan(p.proj, engine.ModeDev, live) {
+		p.rows[i].plan = r
+	}
+}
+
+// apply folds one engine event into the rows.
+func (p *functionsPane) apply(ev engine.Event) {
+	row := func(name string) *fnRow {
+		if i, ok := p.index[name]; ok {
+			return &p.rows[i]
+		}
+		return nil
+	}
+	switch e := ev.(type) {
+	case engine.FunctionStateChanged:
+		if r := row(e.Function); r != nil {
+			r.info.State, r.info.Detail = e.State, e.Detail
+		}
+	case engine.FunctionPrepared:
+		if r := row(e.Function); r != nil {
+			r.info.Interpreter, r.info.Version, r.info.Matched = e.Interpreter, e.Version, e.Matched
+		}
+	case engine.WorkerStarted:
+		if r := row(e.Function); r != nil && e.Generation > r.info.Generation {
+			r.info.Generation = e.Generation
+		}
+	case engine.InvocationFinished:
+		if r := row(e.Result.Function); r != nil {
+			r.info.Stats.Invocations++
+			r.info.Stats.LastDuration = e.Result.Duration
+			if e.Result.Outcome != engine.OutcomeOK {
+				r.info.Stats.Errors++
+			}
+		}
+	case engine.LiveChanged:
+		if r := row(e.Function); r != nil && r.info.Live != e.Live {
+			r.info.Live = e.Live
+			p.replan()
+		}
+	}
+}
+
+// selected is the function under the cursor, "" when there is none.
+func (p functionsPane) selected() (fnRow, bool) {
+	if p.cursor < 0 || p.cursor >= len(p.rows) {
+		return fnRow{}, false
+	}
+	return p.rows[p.cursor], true
+}
+
+// SetSize sets the lines and columns the pane may draw, header included.
+func (p *functionsPane) SetSize(w, h int) { p.width, p.height = w, h; p.scroll() }
+
+func (p *functionsPane) scroll() {
+	vis := max(1, (p.height-1)/fnLines)
+	if p.cursor < p.offset {
+		p.offset = p.cursor
+	}
+	if p.cursor >= p.offset+vis {
+		p.offset = p.cursor - vis + 1
+	}
+}
+
+// Update moves the cursor or returns the action a key asks for.
+func (p functionsPane) Update(msg tea.KeyMsg) (functionsPane, action) {
+	k := p.keys
+	switch {
+	case key.Matches(msg, k.Up):
+		p.cursor = max(0, p.cursor-1)
+	case key.Matches(msg, k.Down):
+		p.cursor = min(len(p.rows)-1, p.cursor+1)
+	case key.Matches(msg, k.Top):
+		p.cursor = 0
+	case key.Matches(msg, k.Bottom):
+		p.cursor = len(p.rows) - 1
+	default:
+		r, ok := p.selected()
+		if !ok {
+			return p, nil
+		}
+		switch {
+		case key.Matches(msg, k.ToggleLive):
+			return p, setLiveAction{fn: r.info.Name, live: !r.info.Live}
+		case key.Matches(msg, k.Reload):
+			return p, reloadAction{fn: r.info.Name}
+		case key.Matches(msg, k.Invoke):
+			return p, invokeAction{fn: r.info.Name}
+		case key.Matches(msg, k.Edit):
+			return p, editAction{fn: r.info.Name}
+		case key.Matches(msg, k.Open):
+			return p, openFunctionAction{fn: r.info.Name}
+		}
+	}
+	p.scroll()
+	return p, nil
+}
+
+// ShortHelp lists the keys that act on the selected function.
+func (p functionsPane) ShortHelp() []key.Binding {
+	k := p.keys
+	return []key.Binding{k.Up, k.Down, k.ToggleLive, k.Reload, k.Invoke, k.Edit, k.Open}
+}
+
+// FullHelp groups the pane's keys.
+func (p functionsPane) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
+
+// View draws the header and the visible functions.
+func (p functionsPane) View(focused bool) string {
+	lines := []string{rule(p.st, fmt.Sprintf("Functions %d", len(p.rows)), p.width, focused)}
+	vis := max(1, (p.height-1)/fnLines)
+	for i := p.offset; i < len(p.rows) && i < p.offset+vis; i++ {
+		lines = append(lines, p.viewRow(p.rows[i], focused && i == p.cursor, i == p.cursor)...)
+	}
+	for len(lines) < p.height {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines[:p.height], "\n")
+}
+
+func (p functionsPane) viewRow(r fnRow, focused, current bool) []string {
+	st, w := p.st, p.width
+	cur := "  "
+	if current {
+		cur = "▸ "
+	}
+	badge := st.Deployed.Render(fit("DEPLOYED", 9))
+	if r.info.Live {
+		badge = st.Live.Render(fit("LIVE", 9))
+	}
+	nameW := max(10, min(24, w-67))
+	name := fit(r.info.Name, nameW)
+	if focused {
+		name = st.Selected.Render(name)
+	}
+	interp := "—"
+	if r.info.Interpreter != "" {
+		interp = strings.TrimSpace(filepath.Base(r.info.Interpreter) + " " + r.info.Version)
+		if !r.info.Matched {
+			interp += " ≠"
+		}
+	}
+	s := r.info.Stats
+	counts := fmt.Sprintf("%6s inv %7s", thousands(s.Invocations), duration(s.LastDuration))
+	first := cur + badge + name + " " + p.state(r.info.State) + " " + fit(interp, 17) + " " + counts
+
+	runtime := r.plan.Declared.Runtime
+	if r.plan.Swapped {
+		runtime += " → " + r.plan.Effective.Runtime
+	}
+	if r.plan.Bridge {
+		runtime += " · bridge"
+	} else {
+		runtime += " · as declared"
+	}
+	second := "    " + st.Bridge.Render(runtime)
+	switch {
+	case r.info.Detail != "" && (r.info.State == engine.StateBuildFailed || r.info.State == engine.StateInitFailed):
+		second += "  " + st.StateBad.Render(firstLine(r.info.Detail))
+	case r.url != "":
+		second += "  " + st.Faint.Render(r.url)
+	}
+	return []string{clip(first, w), clip(second, w)}
+}
+
+func (p functionsPane) state(s engine.FunctionState) string {
+	text := fit(string(s), 12)
+	switch s {
+	case engine.StateReady:
+		return p.st.StateOK.Render(text)
+	case engine.StateStarting, engine.StateReloading:
+		return p.st.StateBusy.Render(text)
+	case engine.StateIdle, "":
+		return p.st.StateIdle.Render(text)
+	}
+	return p.st.StateBad.Render(text)
+}

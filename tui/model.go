@@ -1,0 +1,218 @@
+package tui
+
+import (
+	"context"
+	"io"
+	"log"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/lambdev/lambdev/engine/drift"
+)
+
+// focus is the pane keys go to.
+type focus int
+
+const (
+	focusFunctions focus = iota
+	focusInvocations
+	focusDrift
+	focusCount
+)
+
+// Model is the workbench: a short dispatcher over its panes. Panes return
+// actions; the model turns them into tea.Cmds (see commands.go).
+type Model struct {
+	ctx  context.Context
+	eng  Engine
+	opts Options
+	keys KeyMap
+	st   Styles
+	src  source
+	log  *log.Logger
+
+	width, height int
+	focus         focus
+	fns           functionsPane
+	inv           invocationsPane
+	drift         driftPane
+	detail        detailView
+	detailOpen    bool
+	help          help.Model
+
+	payloads map[string][]byte // last payload per function sent from here
+	watching bool
+	dropped  int64
+	closed   bool
+	flash    string
+	flashErr bool
+}
+
+// newModel builds the model and takes the engine's first snapshot; src
+// must already be subscribed so nothing falls between the two.
+func newModel(ctx context.Context, eng Engine, opts Options, src source) Model {
+	keys := DefaultKeyMap()
+	if opts.KeyMap != nil {
+		keys = *opts.KeyMap
+	}
+	if opts.Watcher == nil {
+		keys.Watch.SetEnabled(false)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Mode == "" {
+		opts.Mode = "local"
+	}
+	var w io.Writer = io.Discard
+	if opts.LogFile != nil {
+		w = opts.LogFile
+	}
+	st := NewStyles()
+	proj := eng.Project()
+	m := Model{
+		ctx: ctx, eng: eng, opts: opts, keys: keys, st: st, src: src,
+		log:      log.New(w, "tui: ", log.LstdFlags|log.Lmicroseconds),
+		fns:      newFunctionsPane(st, keys, proj, opts.URLs),
+		inv:      newInvocationsPane(st, keys, historySize),
+		drift:    newDriftPane(st, keys, proj.Names()),
+		detail:   newDetailView(st, keys),
+		help:     help.New(),
+		payloads: map[string][]byte{},
+		watching: opts.Watcher != nil,
+		width:    80, height: 24,
+	}
+	m.fns.setSnapshot(eng.Functions())
+	if d, ok := eng.(interface{ Drift(string) []drift.Warning }); ok {
+		for _, name := range proj.Names() {
+			if ws := d.Drift(name); len(ws) > 0 {
+				m.drift.set(name, ws)
+			}
+		}
+	}
+	m.layout()
+	return m
+}
+
+// Init starts consuming engine events.
+func (m Model) Init() tea.Cmd { return waitEvents(m.src) }
+
+// Update dispatches a message to the handler for its kind.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.layout()
+		return m, nil
+	case tea.KeyMsg:
+		return m.onKey(msg)
+	case eventsMsg:
+		return m.onEvents(msg)
+	}
+	return m.onResult(msg)
+}
+
+// onEvents folds a batch of engine events into the panes and re-arms the
+// event command; a rise in dropped events triggers a fresh snapshot.
+func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
+	refresh := m.detailOpen && m.detail.seq != 0
+	for _, ev := range msg.events {
+		m.fns.apply(ev)
+		m.drift.apply(ev)
+		if v := m.inv.apply(ev); v != nil && refresh && v.seq == m.detail.seq {
+			m.detail.showInvocation(v, true)
+		}
+	}
+	m.layout()
+	var cmds []tea.Cmd
+	if msg.dropped > m.dropped {
+		m.log.Printf("engine dropped %d events for the workbench", msg.dropped-m.dropped)
+		m.dropped = msg.dropped
+		cmds = append(cmds, snapshotCmd(m.eng))
+	}
+	if msg.closed {
+		m.closed = true
+	} else {
+		cmds = append(cmds, waitEvents(m.src))
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// onKey routes a key: global keys first, then the detail page or the
+// focused pane, whose action the model performs.
+func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	m.flash, m.flashErr = "", false
+	k := m.keys
+	if msg.Type == tea.KeyCtrlC {
+		return m, tea.Quit
+	}
+	if m.focus == focusInvocations && m.inv.filtering && !m.detailOpen {
+		var a action
+		m.inv, a = m.inv.Update(msg)
+		m.layout()
+		return m, m.perform(a)
+	}
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m, tea.Quit
+	case key.Matches(msg, k.Help):
+		m.help.ShowAll = !m.help.ShowAll
+		m.layout()
+		return m, nil
+	case key.Matches(msg, k.ReloadAll):
+		return m, m.perform(reloadAllAction{})
+	case key.Matches(msg, k.Watch):
+		return m, m.perform(watchAction{on: !m.watching})
+	}
+	var a action
+	switch {
+	case m.detailOpen:
+		m.detail, a = m.detail.Update(msg)
+	case key.Matches(msg, k.NextPane):
+		m.focus = (m.focus + 1) % focusCount
+	case key.Matches(msg, k.PrevPane):
+		m.focus = (m.focus + focusCount - 1) % focusCount
+	case m.focus == focusFunctions:
+		m.fns, a = m.fns.Update(msg)
+	case m.focus == focusInvocations:
+		m.inv, a = m.inv.Update(msg)
+	case m.focus == focusDrift:
+		m.drift, a = m.drift.Update(msg)
+	}
+	m.layout()
+	return m, m.perform(a)
+}
+
+// layout hands each pane its share of the screen.
+func (m *Model) layout() {
+	m.help.Width = m.width
+	body := max(3, m.height-1-lineCount(m.helpView()))
+	m.detail.SetSize(m.width, body)
+	dh := m.drift.wantHeight(m.focus == focusDrift, max(3, body/3))
+	rest := body - dh
+	fh := min(1+max(1, len(m.fns.rows))*fnLines, max(3, rest/2))
+	m.fns.SetSize(m.width, fh)
+	m.inv.SetSize(m.width, max(2, rest-fh))
+	m.drift.SetSize(m.width, dh)
+}
+
+// setFlash shows a one-line notice in place of the help until the next key.
+func (m *Model) setFlash(text string, isErr bool) {
+	m.flash, m.flashErr = text, isErr
+	if isErr {
+		m.log.Print(text)
+	}
+}
+
+func lineCount(s string) int {
+	n := 1
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,98 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// View draws the panes (or the detail page) over the status bar and help.
+func (m Model) View() string {
+	var body string
+	if m.detailOpen {
+		body = m.detail.View()
+	} else {
+		body = strings.Join([]string{
+			m.fns.View(m.focus == focusFunctions),
+			m.inv.View(m.focus == focusInvocations),
+			m.drift.View(m.focus == focusDrift, m.focus == focusDrift),
+		}, "\n")
+	}
+	return body + "\n" + m.statusLine() + "\n" + m.helpView()
+}
+
+// statusLine is app, stage, mode, gateway, watcher, relay and dropped events.
+func (m Model) statusLine() string {
+	p := m.eng.Project()
+	watch := "watch n/a"
+	if m.opts.Watcher != nil {
+		watch = "watch on"
+		if !m.watching {
+			watch = "watch paused"
+		}
+	}
+	relay := "relay off"
+	if m.opts.Relay != nil {
+		relay = "relay " + m.opts.Relay()
+	}
+	parts := []string{m.opts.Mode}
+	if m.opts.Gateway != "" {
+		parts = append(parts, m.opts.Gateway)
+	}
+	parts = append(parts, watch, relay)
+	if m.dropped > 0 {
+		parts = append(parts, fmt.Sprintf("%s events dropped", thousands(int(m.dropped))))
+	}
+	if m.closed {
+		parts = append(parts, "engine stopped")
+	}
+	app := fmt.Sprintf(" lambdev %s/%s ", p.App, p.Stage)
+	rest := clip(" "+strings.Join(parts, " · "), max(0, m.width-ansi.StringWidth(app)))
+	pad := max(0, m.width-ansi.StringWidth(app)-ansi.StringWidth(rest))
+	return m.st.StatusApp.Render(app) + m.st.StatusBar.Render(rest+strings.Repeat(" ", pad))
+}
+
+// helpView is the focused pane's keys (all keys after ?), or a notice.
+func (m Model) helpView() string {
+	if m.flash != "" {
+		st := m.st.Flash
+		if m.flashErr {
+			st = m.st.FlashError
+		}
+		return st.Render(clip(m.flash, m.width))
+	}
+	fk := focusKeys{all: m.keys}
+	switch {
+	case m.detailOpen:
+		fk.short = m.detail.ShortHelp()
+	case m.focus == focusInvocations && m.inv.filtering:
+		return m.help.ShortHelpView(m.inv.ShortHelp())
+	case m.focus == focusFunctions:
+		fk.short = m.fns.ShortHelp()
+	case m.focus == focusInvocations:
+		fk.short = m.inv.ShortHelp()
+	case m.focus == focusDrift:
+		fk.short = m.drift.ShortHelp()
+	}
+	if m.help.ShowAll {
+		return m.help.FullHelpView(fk.FullHelp())
+	}
+	return m.help.ShortHelpView(dedupe(fk.ShortHelp()))
+}
+
+// dedupe drops bindings whose help text repeats an earlier one.
+func dedupe(bs []key.Binding) []key.Binding {
+	seen := map[string]bool{}
+	out := bs[:0:0]
+	for _, b := range bs {
+		h := b.Help().Key
+		if seen[h] {
+			continue
+		}
+		seen[h] = true
+		out = append(out, b)
+	}
+	return out
+}
