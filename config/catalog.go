@@ -152,8 +152,10 @@ func firstSet(ts ...time.Time) time.Time {
 	return time.Time{}
 }
 
-var catalogIndex = func() map[string]Runtime {
+// catalogIndex maps ids to entries; catalogSorted is the same entries in Runtimes order.
+var catalogIndex, catalogSorted = func() (map[string]Runtime, []Runtime) {
 	m := make(map[string]Runtime, len(catalog))
+	sorted := make([]Runtime, 0, len(catalog))
 	for _, r := range catalog {
 		r.Glibc = OSGlibc(r.OS)
 		if r.OS == OSAL1 {
@@ -163,8 +165,10 @@ var catalogIndex = func() map[string]Runtime {
 			r.Archs = []string{ArchX86, ArchARM}
 		}
 		m[r.ID] = r
+		sorted = append(sorted, r)
 	}
-	return m
+	sort.Slice(sorted, func(i, j int) bool { return runtimeLess(sorted[i], sorted[j]) })
+	return m, sorted
 }()
 
 // LookupRuntime returns the catalog entry for a Lambda runtime identifier.
@@ -178,12 +182,11 @@ func LookupRuntime(id string) (Runtime, bool) {
 
 // Runtimes returns every catalog entry sorted by family, then newest version first.
 func Runtimes() []Runtime {
-	out := make([]Runtime, 0, len(catalogIndex))
-	for _, r := range catalogIndex {
+	out := make([]Runtime, len(catalogSorted))
+	for i, r := range catalogSorted {
 		r.Archs = append([]string(nil), r.Archs...)
-		out = append(out, r)
+		out[i] = r
 	}
-	sort.Slice(out, func(i, j int) bool { return runtimeLess(out[i], out[j]) })
 	return out
 }
 

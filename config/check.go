@@ -64,8 +64,11 @@ func (d *decoder) checkLifecycle(rt Runtime, at Pos, now time.Time) {
 		d.hintf(at, hint, "runtime %s can no longer be used to create functions (%s)", rt.ID, since("blocked", lc.Since))
 	case Deprecated:
 		msg := fmt.Sprintf("runtime %s is deprecated since %s", rt.ID, lc.Since.Format(time.DateOnly))
-		if !lc.Next.IsZero() {
-			msg += fmt.Sprintf("; Lambda blocks creating functions with it from %s", lc.Next.Format(time.DateOnly))
+		switch {
+		case !rt.BlockCreate.IsZero():
+			msg += fmt.Sprintf("; Lambda blocks creating functions with it from %s", rt.BlockCreate.Format(time.DateOnly))
+		case !rt.BlockUpdate.IsZero():
+			msg += fmt.Sprintf("; Lambda blocks updating functions with it from %s", rt.BlockUpdate.Format(time.DateOnly))
 		}
 		d.warnf(at, hint, "%s", msg)
 	case Supported:
@@ -88,7 +91,7 @@ func newestRuntime(family string, now time.Time) string {
 	if family == FamilyGo {
 		family = FamilyProvided
 	}
-	for _, r := range Runtimes() {
+	for _, r := range catalogSorted {
 		if r.Family == family && !r.Preview && r.Lifecycle(now).State == Supported {
 			return r.ID
 		}
@@ -100,7 +103,7 @@ func newestRuntime(family string, now time.Time) string {
 // still be used to create functions at now.
 func usableRuntimes(family string, now time.Time) []string {
 	var ids []string
-	for _, r := range Runtimes() {
+	for _, r := range catalogSorted {
 		if (family == "" || r.Family == family) && r.Lifecycle(now).State <= Deprecated {
 			ids = append(ids, r.ID)
 		}
@@ -126,7 +129,7 @@ func unknownRuntimeHint(id string, now time.Time) string {
 	}
 	prefix := strings.TrimRight(strings.ToLower(id), "0123456789.x")
 	family := ""
-	for _, r := range Runtimes() {
+	for _, r := range catalogSorted {
 		if prefix != "" && strings.HasPrefix(r.ID, prefix) {
 			family = r.Family
 			break

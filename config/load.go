@@ -53,6 +53,13 @@ func Find(dir string) (string, error) {
 // an *Errors listing every problem (errors and warnings) with its position.
 // On success warnings are on Project.Warnings. Error positions name the file
 // as path was passed.
+//
+// Top-level keys: app (required), stage, region, relay, defaults (any
+// function key) and functions (required). Keys starting with "x-" are
+// ignored, so they can hold anchors for YAML merge keys (<<: *anchor).
+// Every string scalar may use ${env:NAME} or ${env:NAME, default}; $${ is a
+// literal ${. A function's own value beats defaults:, which beats the
+// built-in default; environment maps merge key by key.
 func Load(path string, opts LoadOptions) (*Project, error) {
 	if opts.Getenv == nil {
 		opts.Getenv = os.LookupEnv

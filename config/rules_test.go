@@ -259,3 +259,13 @@ func TestMergeKeysAreReadOnce(t *testing.T) {
 		t.Errorf("merged memory = %d", p.Functions[0].Memory)
 	}
 }
+
+func TestDeprecatedWithoutCreateBlockDate(t *testing.T) {
+	// java25 has no published block-create date: the warning names the update block.
+	r, _ := LookupRuntime("java25")
+	d := newDecoder("f", mapEnv(nil))
+	d.checkLifecycle(r, Pos{Line: 1, Col: 1}, day("2029-07-01"))
+	sameLines(t, "problems", short(d.errs.List), []string{
+		"1:1: warning: runtime java25 is deprecated since 2029-06-30; Lambda blocks updating functions with it from 2029-08-31",
+	})
+}
