@@ -76,7 +76,7 @@ func (w *Watcher) run() {
 			ready = nil
 		}
 		if !armed && !p.empty() {
-			timer.Reset(w.opts.Quiet)
+			timer.Reset(min(w.opts.Quiet, w.opts.MaxWait))
 			armed = true
 		}
 	}

@@ -39,6 +39,8 @@ type Options struct {
 	// hook, set by tests, is told about internal steps ("held" when a
 	// batch is due while paused).
 	hook func(string)
+	// wrapAdd, set by tests, wraps the OS watch call (to simulate limits).
+	wrapAdd func(func(string) error) func(string) error
 }
 
 // Batch is one debounced set of changes.
@@ -95,8 +97,12 @@ func New(root string, opts Options) (*Watcher, error) {
 		batches: make(chan Batch, 1), errs: make(chan error, 16),
 		wake: make(chan struct{}, 1), done: make(chan struct{}), exited: make(chan struct{}),
 	}
+	add := fw.Add
+	if opts.wrapAdd != nil {
+		add = opts.wrapAdd(add)
+	}
 	w.tree = &tree{
-		root: abs, ig: newIgnorer(opts.Ignore), add: fw.Add, rm: fw.Remove,
+		root: abs, ig: newIgnorer(opts.Ignore), add: add, rm: fw.Remove,
 		onLimit: func(e *LimitError) { w.sendErr(e) }, watched: map[string]watchKind{},
 		aliases: []alias{{real: real, logical: abs}},
 	}
