@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -127,16 +128,43 @@ var yamlLineErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 // the first one at or after it where the document, cut there, fails with the
 // same message. The column is the first non-blank character of that line.
 func (d *decoder) yamlError(err error, data []byte) {
-	msg := err.Error()
-	m := yamlLineErr.FindStringSubmatch(msg)
-	if m == nil {
-		d.errorf(Pos{Line: 1, Col: 1}, "invalid YAML: %s", strings.TrimPrefix(msg, "yaml: "))
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	if at, ok := badByte(data); ok && isReaderError(msg) {
+		d.errorf(at, "invalid YAML: %s", msg)
 		return
 	}
-	line, _ := strconv.Atoi(m[1])
-	lines := bytes.SplitAfter(data, []byte("\n"))
-	line = problemLine(lines, line, m[2])
-	d.errorf(Pos{Line: line, Col: firstCol(lines, line)}, "invalid YAML: %s", m[2])
+	line := 1 // yaml.v3 names no line for problems on the first line
+	if m := yamlLineErr.FindStringSubmatch(err.Error()); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	}
+	line = problemLine(lines, line, msg)
+	d.errorf(Pos{Line: line, Col: firstCol(lines, line)}, "invalid YAML: %s", msg)
+}
+
+// isReaderError reports whether yaml.v3 rejected the bytes themselves.
+func isReaderError(msg string) bool {
+	return strings.Contains(msg, "control characters") || strings.Contains(msg, "UTF-8") ||
+		strings.Contains(msg, "UTF-16")
+}
+
+// badByte finds the first byte YAML cannot read: invalid UTF-8 or a control
+// character other than tab, newline and carriage return.
+func badByte(data []byte) (Pos, bool) {
+	line, col := 1, 1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if (r == utf8.RuneError && size <= 1) || (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f {
+			return Pos{Line: line, Col: col}, true
+		}
+		if r == '\n' {
+			line, col = line+1, 0
+		}
+		col++
+		i += size
+	}
+	return Pos{}, false
 }
 
 // maxRescanLines bounds the prefix search in problemLine.
