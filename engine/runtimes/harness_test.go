@@ -128,7 +128,9 @@ func (w *worker) stop() {
 	w.once.Do(func() {
 		_ = syscall.Kill(-w.cmd.Process.Pid, syscall.SIGKILL)
 		<-w.exited
-		w.srv.Close()
+		if w.srv != nil {
+			w.srv.Close()
+		}
 	})
 }
 
@@ -219,12 +221,33 @@ func spawn(t testing.TB, spec runtimes.Spec, p *runtimes.Prepared, record bool) 
 		w.raw, addr = listenRecorder(t, addr)
 	}
 	w.cmd = exec.Command(p.Path, p.Args...)
+	w.cmd.Env = []string{"AWS_LAMBDA_RUNTIME_API=" + addr}
+	w.start(t, spec, p)
+	return w
+}
+
+// spawnProcess starts a worker without a Runtime API server: p.Env must
+// name one (AWS_LAMBDA_RUNTIME_API).
+func spawnProcess(t testing.TB, spec runtimes.Spec, p *runtimes.Prepared) *worker {
+	t.Helper()
+	w := &worker{out: newOutput(), exited: make(chan struct{})}
+	w.cmd = exec.Command(p.Path, p.Args...)
+	w.start(t, spec, p)
+	return w
+}
+
+// start runs w.cmd with the Lambda environment (after any env already set)
+// and registers the kill of its process group.
+func (w *worker) start(t testing.TB, spec runtimes.Spec, p *runtimes.Prepared) {
+	t.Helper()
 	w.cmd.Dir = p.Dir
-	w.cmd.Env = append(lambdaEnv(spec, p), "AWS_LAMBDA_RUNTIME_API="+addr)
+	w.cmd.Env = append(lambdaEnv(spec, p), w.cmd.Env...)
 	w.cmd.Stdout, w.cmd.Stderr = w.out, w.out
 	w.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := w.cmd.Start(); err != nil {
-		srv.Close()
+		if w.srv != nil {
+			w.srv.Close()
+		}
 		t.Fatal(err)
 	}
 	go func() {
@@ -237,7 +260,6 @@ func spawn(t testing.TB, spec runtimes.Spec, p *runtimes.Prepared, record bool) 
 			t.Logf("worker output:\n%s", w.out.String())
 		}
 	})
-	return w
 }
 
 // ready waits until the runtime calls /next; it fails on an init error or exit.

@@ -28,3 +28,6 @@ exports.failString = async () => {
 };
 
 exports.notAFunction = 42;
+
+// Returns a body of event.size bytes: exercises large /response bodies.
+exports.big = async (event) => ({ len: JSON.stringify(event).length, pad: 'x'.repeat(event.size || 0) });

@@ -50,3 +50,7 @@ def log(event, context):
     logging.getLogger().warning("via logging")
     print("partial", end="")
     return None
+
+
+def big(event, context):
+    return {"len": len(json.dumps(event, separators=(",", ":"))), "pad": "x" * event.get("size", 0)}
