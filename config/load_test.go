@@ -236,3 +236,30 @@ func TestFind(t *testing.T) {
 		t.Errorf("Find in empty dir: %v", err)
 	}
 }
+
+func TestClosest(t *testing.T) {
+	keys := []string{"timeout", "memory", "handler", "environment", "url"}
+	tests := map[string]string{
+		"timout": "timeout", "Memory": "memory", "enviroment": "environment", "envirnoment": "environment",
+		"uri": "url", "handle": "handler", "colour": "", "xyz": "", "": "",
+	}
+	for in, want := range tests {
+		if got := closest(in, keys); got != want {
+			t.Errorf("closest(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestErrorsHelpers(t *testing.T) {
+	cause := fs.ErrPermission
+	errs := &Errors{File: "f", List: []*Error{
+		{File: "f", Line: 1, Col: 1, Msg: "w", Warning: true},
+		{File: "f", Line: 2, Col: 1, Msg: "e", Err: cause},
+	}}
+	if !errs.HasErrors() || len(errs.Warnings()) != 1 || !errors.Is(errs, cause) {
+		t.Errorf("HasErrors %v, Warnings %v, Is %v", errs.HasErrors(), errs.Warnings(), errors.Is(errs, cause))
+	}
+	if got, want := errs.Error(), "f:1:1: warning: w\nf:2:1: e"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}
