@@ -89,11 +89,11 @@ func (d detailView) Update(msg tea.KeyMsg) (detailView, action) {
 // ShortHelp lists the page's keys.
 func (d detailView) ShortHelp() []key.Binding {
 	k := d.keys
-	out := []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Back}
+	out := []key.Binding{k.Back}
 	if d.seq != 0 {
 		out = append(out, k.Replay)
 	}
-	return out
+	return append(out, k.Up, k.Down, k.PageUp, k.PageDown)
 }
 
 // FullHelp groups the page's keys.

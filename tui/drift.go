@@ -27,7 +27,7 @@ type driftPane struct {
 	height int
 }
 
-const driftLines = 2 // lines per warning
+const driftLines = 3 // lines per warning
 
 func newDriftPane(st Styles, keys KeyMap, order []string) driftPane {
 	return driftPane{st: st, keys: keys, order: order, by: map[string][]drift.Warning{}}
@@ -175,9 +175,10 @@ func (p driftPane) viewWarning(w drift.Warning, current bool) []string {
 	if w.Silenced {
 		where += " (silenced)"
 	}
-	first := cur + sev + " " + w.Rule + "  " + where + p.st.Faint.Render("  dev: ") + w.Dev + p.st.Faint.Render("  prod: ") + w.Prod
-	second := "          " + p.st.Faint.Render("fix: ") + w.Hint
-	return []string{clip(first, p.width), clip(second, p.width)}
+	first := cur + sev + " " + w.Rule + "  " + where
+	second := "          " + p.st.Faint.Render("dev: ") + w.Dev + p.st.Faint.Render("  ≠  prod: ") + w.Prod
+	third := "          " + p.st.Faint.Render("fix: ") + w.Hint
+	return []string{clip(first, p.width), clip(second, p.width), clip(third, p.width)}
 }
 
 func sortedKeys(m map[string][]drift.Warning) []string {

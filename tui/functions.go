@@ -163,7 +163,7 @@ func (p functionsPane) Update(msg tea.KeyMsg) (functionsPane, action) {
 // ShortHelp lists the keys that act on the selected function.
 func (p functionsPane) ShortHelp() []key.Binding {
 	k := p.keys
-	return []key.Binding{k.Up, k.Down, k.ToggleLive, k.Reload, k.Invoke, k.Edit, k.Open}
+	return []key.Binding{k.ToggleLive, k.Invoke, k.Edit, k.Reload, k.Open, k.ReloadAll, k.Watch, k.Up, k.Down}
 }
 
 // FullHelp groups the pane's keys.
@@ -171,8 +171,12 @@ func (p functionsPane) FullHelp() [][]key.Binding { return [][]key.Binding{p.Sho
 
 // View draws the header and the visible functions.
 func (p functionsPane) View(focused bool) string {
-	lines := []string{rule(p.st, fmt.Sprintf("Functions %d", len(p.rows)), p.width, focused)}
 	vis := max(1, (p.height-1)/fnLines)
+	title := fmt.Sprintf("Functions %d", len(p.rows))
+	if vis < len(p.rows) {
+		title += fmt.Sprintf(" · showing %d–%d", p.offset+1, min(len(p.rows), p.offset+vis))
+	}
+	lines := []string{rule(p.st, title, p.width, focused)}
 	for i := p.offset; i < len(p.rows) && i < p.offset+vis; i++ {
 		lines = append(lines, p.viewRow(p.rows[i], focused && i == p.cursor, i == p.cursor)...)
 	}

@@ -245,7 +245,7 @@ func (p invocationsPane) ShortHelp() []key.Binding {
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 		}
 	}
-	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.Replay, k.Clear}
+	return []key.Binding{k.Open, k.Filter, k.Replay, k.Clear, k.Up, k.Down}
 }
 
 // FullHelp groups the pane's keys.

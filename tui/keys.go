@@ -34,20 +34,20 @@ func DefaultKeyMap() KeyMap {
 		PageDown:   b("pgdn", "page down", "pgdown", "ctrl+d"),
 		Top:        b("g", "newest", "g", "home"),
 		Bottom:     b("G", "oldest", "G", "end"),
-		NextPane:   b("tab", "next pane", "tab"),
+		NextPane:   b("tab", "pane", "tab"),
 		PrevPane:   b("shift+tab", "prev pane", "shift+tab"),
 		Open:       b("enter", "details", "enter"),
 		Back:       b("esc", "back", "esc"),
 		Filter:     b("/", "filter", "/"),
-		ToggleLive: b("d", "live/deployed", "d"),
+		ToggleLive: b("d", "toggle live", "d"),
 		Reload:     b("r", "reload", "r"),
 		ReloadAll:  b("R", "reload all", "R"),
 		Invoke:     b("i", "invoke", "i"),
-		Edit:       b("e", "edit payload", "e"),
+		Edit:       b("e", "edit+invoke", "e"),
 		Replay:     b("p", "replay", "p"),
 		Clear:      b("c", "clear", "c"),
 		Watch:      b("w", "pause/resume watch", "w"),
-		Help:       b("?", "all keys", "?"),
+		Help:       b("?", "more", "?"),
 		Quit:       b("q", "quit", "q", "ctrl+c"),
 	}
 }
@@ -69,13 +69,21 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 
 // focusKeys is the help.KeyMap of one focus: the pane's keys, then the globals.
 type focusKeys struct {
-	short []key.Binding
-	all   KeyMap
+	short  []key.Binding
+	all    KeyMap
+	noTabs bool // the detail page has no panes to switch
 }
 
 func (f focusKeys) ShortHelp() []key.Binding {
-	out := append([]key.Binding(nil), f.short...)
-	return append(out, f.all.ReloadAll, f.all.Watch, f.all.NextPane, f.all.Help, f.all.Quit)
+	return append(append([]key.Binding(nil), f.short...), f.tail()...)
+}
+
+// tail is the keys every short help ends with, whatever fits before them.
+func (f focusKeys) tail() []key.Binding {
+	if f.noTabs {
+		return []key.Binding{f.all.Help, f.all.Quit}
+	}
+	return []key.Binding{f.all.NextPane, f.all.Help, f.all.Quit}
 }
 
 func (f focusKeys) FullHelp() [][]key.Binding { return f.all.FullHelp() }

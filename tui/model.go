@@ -191,9 +191,9 @@ func (m *Model) layout() {
 	m.help.Width = m.width
 	body := max(3, m.height-1-lineCount(m.helpView()))
 	m.detail.SetSize(m.width, body)
-	dh := m.drift.wantHeight(m.focus == focusDrift, max(3, body/3))
+	dh := m.drift.wantHeight(m.focus == focusDrift, max(4, body/2))
 	rest := body - dh
-	fh := min(1+max(1, len(m.fns.rows))*fnLines, max(3, rest/2))
+	fh := 1 + fnLines*max(1, min(len(m.fns.rows), (rest/2-1)/fnLines))
 	m.fns.SetSize(m.width, fh)
 	m.inv.SetSize(m.width, max(2, rest-fh))
 	m.drift.SetSize(m.width, dh)

@@ -66,9 +66,9 @@ func (m Model) helpView() string {
 	fk := focusKeys{all: m.keys}
 	switch {
 	case m.detailOpen:
-		fk.short = m.detail.ShortHelp()
+		fk.short, fk.noTabs = m.detail.ShortHelp(), true
 	case m.focus == focusInvocations && m.inv.filtering:
-		return m.help.ShortHelpView(m.inv.ShortHelp())
+		return m.shortHelp(m.inv.ShortHelp())
 	case m.focus == focusFunctions:
 		fk.short = m.fns.ShortHelp()
 	case m.focus == focusInvocations:
@@ -77,9 +77,29 @@ func (m Model) helpView() string {
 		fk.short = m.drift.ShortHelp()
 	}
 	if m.help.ShowAll {
-		return m.help.FullHelpView(fk.FullHelp())
+		lines := strings.Split(m.help.FullHelpView(fk.FullHelp()), "\n")
+		for i, l := range lines {
+			lines[i] = clip(l, m.width)
+		}
+		return strings.Join(lines, "\n")
 	}
-	return m.help.ShortHelpView(dedupe(fk.ShortHelp()))
+	return m.shortHelp(dedupe(fk.short), fk.tail()...)
+}
+
+// shortHelp renders as many of bs as fit the width before tail, which is
+// always shown.
+func (m Model) shortHelp(bs []key.Binding, tail ...key.Binding) string {
+	h := m.help
+	h.Width = 0 // measured here instead
+	var keep []key.Binding
+	for i := range bs {
+		try := append(append([]key.Binding(nil), bs[:i+1]...), tail...)
+		if ansi.StringWidth(h.ShortHelpView(try)) > m.width {
+			break
+		}
+		keep = bs[:i+1]
+	}
+	return clip(h.ShortHelpView(append(append([]key.Binding(nil), keep...), tail...)), m.width)
 }
 
 // dedupe drops bindings whose help text repeats an earlier one.
