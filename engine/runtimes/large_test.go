@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lambdev/lambdev/engine/runtimeapi"
 )
@@ -38,4 +39,30 @@ func TestLargePayloads(t *testing.T) {
 func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+// TestRuntimeAPIGoneExitsQuietly closes the Runtime API under a waiting
+// worker: it must exit 1 with one line, not a stack trace.
+func TestRuntimeAPIGoneExitsQuietly(t *testing.T) {
+	for _, f := range benchFamilies[:2] {
+		t.Run(f.name, func(t *testing.T) {
+			t.Parallel()
+			requireTool(t, f.tool)
+			spec := f.spec(t)
+			w := spawn(t, spec, prepare(t, spec), false) // no proxy: srv.Close must reach the worker
+			w.ready(t)
+			w.invoke(t, invocation(`{}`))
+			w.srv.Close()
+			select {
+			case <-w.exited:
+			case <-time.After(waitLimit):
+				t.Fatal("worker still running after the Runtime API closed")
+			}
+			out := w.out.String()
+			if code := w.cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(out, "lambdev runtime: Runtime API unreachable") ||
+				strings.Contains(out, "Traceback") || strings.Contains(out, "    at ") {
+				t.Errorf("exit %d, output:\n%s", code, out)
+			}
+		})
+	}
 }

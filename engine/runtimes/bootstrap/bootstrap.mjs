@@ -394,4 +394,8 @@ async function main() {
   }
 }
 
-main();
+main().catch((err) => {
+  // The Runtime API went away: there is nobody to report to.
+  process.stderr.write(`lambdev runtime: Runtime API unreachable: ${err && err.message}\n`);
+  process.exit(1);
+});

@@ -409,12 +409,16 @@ def main():
     task_root = os.environ.get("LAMBDA_TASK_ROOT") or os.getcwd()
     sys.path[0] = task_root  # Lambda puts the task root first; drop ours
     client = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
-    handler = init(client)
-    while True:
-        status, headers, body = client.next()
-        if status != 200:
-            sys.exit("lambdev runtime: /next answered %d: %r" % (status, body))
-        handle(client, handler, headers, body)
+    try:
+        handler = init(client)
+        while True:
+            status, headers, body = client.next()
+            if status != 200:
+                sys.exit("lambdev runtime: /next answered %d: %r" % (status, body))
+            handle(client, handler, headers, body)
+    except (OSError, EOFError) as e:  # the Runtime API went away: nothing to report to
+        flush_stdio()
+        sys.exit("lambdev runtime: Runtime API unreachable: %s" % e)
 
 
 if __name__ == "__main__":
