@@ -37,18 +37,19 @@ func (m Model) statusLine() string {
 	if m.opts.Relay != nil {
 		relay = "relay " + m.opts.Relay()
 	}
-	parts := []string{m.opts.Mode}
-	if m.opts.Gateway != "" {
-		parts = append(parts, m.opts.Gateway)
-	}
-	parts = append(parts, watch, relay)
+	var parts []string // alerts first, so a narrow screen never hides them
 	if m.dropped > 0 {
 		parts = append(parts, fmt.Sprintf("%s events dropped", thousands(int(m.dropped))))
 	}
 	if m.closed {
 		parts = append(parts, "engine stopped")
 	}
-	app := fmt.Sprintf(" lambdev %s/%s ", p.App, p.Stage)
+	parts = append(parts, m.opts.Mode)
+	if m.opts.Gateway != "" {
+		parts = append(parts, strings.TrimPrefix(m.opts.Gateway, "http://"))
+	}
+	parts = append(parts, watch, relay)
+	app := fmt.Sprintf(" %s/%s ", p.App, p.Stage)
 	rest := clip(" "+strings.Join(parts, " · "), max(0, m.width-ansi.StringWidth(app)))
 	pad := max(0, m.width-ansi.StringWidth(app)-ansi.StringWidth(rest))
 	return m.st.StatusApp.Render(app) + m.st.StatusBar.Render(rest+strings.Repeat(" ", pad))
