@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/lambdev/lambdev/relay/wire"
+)
+
+// Bridge timing.
+const (
+	dialTimeout = 3 * time.Second
+	// staleAfter: a link silent this long (the sandbox was probably frozen)
+	// is probed with a ping before it carries an invocation.
+	staleAfter = 2 * time.Second
+	// probeTimeout bounds that ping; a dead link is then replaced.
+	probeTimeout = 500 * time.Millisecond
+)
+
+// link is one authenticated WebSocket to the hub, reused across warm
+// invocations. Its reader goroutine answers pings and hands answers over.
+type link struct {
+	conn     *wire.Conn
+	answers  chan *wire.Message // responses and errors, in arrival order
+	pongs    chan struct{}
+	dead     chan struct{} // closed when the reader stops
+	err      error         // why; set before dead closes
+	lastRecv atomic.Int64  // unix nanoseconds of the last frame received
+}
+
+// errUnauthorized is the hub refusing the bridge's stage or token.
+var errUnauthorized = errors.New("the relay hub refused this app/stage or token")
+
+// dial connects and authenticates a link.
+func dial(ctx context.Context, cfg *config) (*link, error) {
+	ctx, cancel := context.WithTimeout(ctx, dialTimeout)
+	defer cancel()
+	ws, _, err := websocket.Dial(ctx, cfg.url, &websocket.DialOptions{CompressionMode: websocket.CompressionDisabled})
+	if err != nil {
+		return nil, err
+	}
+	conn := wire.NewConn(ws)
+	hello := &wire.Message{Type: wire.TypeHello, Hello: &wire.Hello{
+		Role: wire.RoleBridge, App: cfg.app, Stage: cfg.stage, Token: cfg.token, Function: cfg.function}}
+	if err := conn.Send(ctx, hello); err != nil {
+		_ = conn.CloseNow()
+		return nil, err
+	}
+	m, err := conn.Recv(ctx)
+	if err == nil && m.Type != wire.TypeWelcome {
+		err = fmt.Errorf("hub answered %s, want welcome", m.Type)
+		if m.Type == wire.TypeBye && m.Bye.Reason == wire.ReasonUnauthorized {
+			err = errUnauthorized
+		}
+	}
+	if err != nil {
+		_ = conn.CloseNow()
+		return nil, err
+	}
+	l := &link{conn: conn, answers: make(chan *wire.Message, 4), pongs: make(chan struct{}, 1), dead: make(chan struct{})}
+	l.lastRecv.Store(time.Now().UnixNano())
+	go l.read()
+	return l, nil
+}
+
+// read dispatches incoming messages until the connection ends.
+func (l *link) read() {
+	defer close(l.dead)
+	for {
+		m, err := l.conn.Recv(context.Background())
+		if err != nil {
+			l.err = err
+			_ = l.conn.CloseNow()
+			return
+		}
+		l.lastRecv.Store(time.Now().UnixNano())
+		switch m.Type {
+		case wire.TypeResponse, wire.TypeError:
+			l.answers <- m // at most one invocation is waiting; stale ones are skipped
+		case wire.TypePing:
+			go func() { _ = l.send(context.Background(), &wire.Message{Type: wire.TypePong, ID: m.ID}) }()
+		case wire.TypePong:
+			select {
+			case l.pongs <- struct{}{}:
+			default:
+			}
+		case wire.TypeBye:
+			l.err = fmt.Errorf("hub closed the connection (%s): %s", m.Bye.Reason, m.Bye.Message)
+			_ = l.conn.CloseNow()
+			return
+		}
+	}
+}
+
+func (l *link) send(ctx context.Context, m *wire.Message) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	return l.conn.Send(ctx, m)
+}
+
+// alive reports whether the link still works, probing it if it was silent
+// for a while (after a freeze the hub may have dropped it).
+func (l *link) alive(ctx context.Context) bool {
+	select {
+	case <-l.dead:
+		return false
+	default:
+	}
+	if time.Since(time.Unix(0, l.lastRecv.Load())) < staleAfter {
+		return true
+	}
+	select {
+	case <-l.pongs: // drain an old pong
+	default:
+	}
+	if l.send(ctx, &wire.Message{Type: wire.TypePing, ID: "probe"}) != nil {
+		return false
+	}
+	t := time.NewTimer(probeTimeout)
+	defer t.Stop()
+	select {
+	case <-l.pongs:
+		return true
+	case <-l.dead:
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	_ = l.conn.CloseNow()
+	return false
+}
+
+// roundTrip sends one invocation and waits for its answer, the link's end,
+// or ctx. sent reports whether the invoke was fully written.
+func (l *link) roundTrip(ctx context.Context, m *wire.Message) (ans *wire.Message, sent bool, err error) {
+	if err := l.send(ctx, m); err != nil {
+		_ = l.conn.CloseNow()
+		return nil, false, err
+	}
+	for {
+		select {
+		case a := <-l.answers:
+			if a.ID == m.ID {
+				return a, true, nil
+			}
+		case <-l.dead:
+			// Answers that arrived just before the end are still queued.
+			select {
+			case a := <-l.answers:
+				if a.ID == m.ID {
+					return a, true, nil
+				}
+			default:
+			}
+			return nil, true, l.err
+		case <-ctx.Done():
+			return nil, true, ctx.Err()
+		}
+	}
+}
+
+// redact removes the token from URLs in error text.
+func redact(err error, cfg *config) string {
+	return strings.ReplaceAll(err.Error(), cfg.token, "…")
+}

@@ -1,0 +1,187 @@
+package relay
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/lambdev/lambdev/engine"
+	"github.com/lambdev/lambdev/relay/wire"
+)
+
+// session dials the hub, handshakes, and serves until the connection ends.
+// connected reports whether the hub welcomed it.
+func (c *Client) session() (connected bool, err error) {
+	c.setState(StateConnecting, nil)
+	conn, interval, err := c.dial()
+	if err != nil {
+		return false, err
+	}
+	defer conn.CloseNow()
+	c.setState(StateConnected, nil)
+	c.opts.Logf("relay: connected to %s as %s/%s", c.url, c.opts.App, c.opts.Stage)
+	for {
+		ctx, cancel := context.WithTimeout(c.ctx, 3*interval)
+		m, err := conn.Recv(ctx)
+		cancel()
+		if c.ctx.Err() != nil {
+			bye, cancel := context.WithTimeout(context.Background(), time.Second)
+			_ = conn.Close(bye, wire.ReasonShutdown, "lambdev dev is shutting down")
+			cancel()
+			return true, nil
+		}
+		if err != nil {
+			if errors.Is(err, wire.ErrInvalid) {
+				_ = conn.Close(context.Background(), wire.ReasonProtocol, err.Error())
+			}
+			return true, err
+		}
+		switch m.Type {
+		case wire.TypeInvoke:
+			c.start(conn, m)
+		case wire.TypePing:
+			go func() { _ = c.send(conn, &wire.Message{Type: wire.TypePong, ID: m.ID}) }()
+		case wire.TypePong:
+		case wire.TypeBye:
+			return true, byeError(m.Bye)
+		default:
+			_ = conn.Close(context.Background(), wire.ReasonProtocol, "unexpected "+m.Type.String())
+			return true, fmt.Errorf("relay hub sent an unexpected %s", m.Type)
+		}
+	}
+}
+
+// dial connects and exchanges hello/welcome; it returns the hub's ping interval.
+func (c *Client) dial() (*wire.Conn, time.Duration, error) {
+	ctx, cancel := context.WithTimeout(c.ctx, clientDialTimeout)
+	defer cancel()
+	ws, _, err := websocket.Dial(ctx, c.url, &websocket.DialOptions{
+		HTTPClient:      c.opts.HTTPClient,
+		CompressionMode: websocket.CompressionDisabled,
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("dial %s: %w", c.url, err)
+	}
+	conn := wire.NewConn(ws)
+	hello := &wire.Message{Type: wire.TypeHello, Hello: &wire.Hello{
+		Role: wire.RoleDev, App: c.opts.App, Stage: c.opts.Stage, Token: c.opts.Token}}
+	m, err := handshake(ctx, conn, hello)
+	if err != nil {
+		_ = conn.CloseNow()
+		return nil, 0, err
+	}
+	return conn, time.Duration(m.Welcome.PingIntervalMs) * time.Millisecond, nil
+}
+
+// handshake sends hello and waits for the hub's welcome.
+func handshake(ctx context.Context, conn *wire.Conn, hello *wire.Message) (*wire.Message, error) {
+	if err := conn.Send(ctx, hello); err != nil {
+		return nil, err
+	}
+	m, err := conn.Recv(ctx)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("relay handshake: %w", err)
+	case m.Type == wire.TypeBye:
+		return nil, byeError(m.Bye)
+	case m.Type != wire.TypeWelcome:
+		return nil, fmt.Errorf("relay handshake: hub sent %s, want welcome", m.Type)
+	}
+	return m, nil
+}
+
+// byeError turns the hub's goodbye into an error.
+func byeError(b *wire.Bye) error {
+	switch b.Reason {
+	case wire.ReasonReplaced:
+		return ErrReplaced
+	case wire.ReasonUnauthorized:
+		return ErrUnauthorized
+	}
+	return fmt.Errorf("relay hub closed the connection (%s): %s", b.Reason, b.Message)
+}
+
+func (c *Client) send(conn *wire.Conn, m *wire.Message) error {
+	ctx, cancel := context.WithTimeout(context.Background(), answerTimeout)
+	defer cancel()
+	return conn.Send(ctx, m)
+}
+
+// start executes m unless an invocation with its request id is already
+// executing here, in which case that one's answer stands for both.
+func (c *Client) start(conn *wire.Conn, m *wire.Message) {
+	c.mu.Lock()
+	_, dup := c.inflight[m.ID]
+	if !dup {
+		c.inflight[m.ID] = struct{}{}
+	}
+	c.mu.Unlock()
+	if dup {
+		c.opts.Logf("relay: ignored a second delivery of %s, already executing", m.ID)
+		return
+	}
+	go func() {
+		defer func() {
+			c.mu.Lock()
+			delete(c.inflight, m.ID)
+			c.mu.Unlock()
+		}()
+		answer := c.execute(m)
+		if err := c.send(conn, &answer); err != nil {
+			c.opts.Logf("relay: the answer to %s was lost: %v", m.ID, err)
+		}
+	}()
+}
+
+// execute runs one relayed invocation through the executor.
+func (c *Client) execute(m *wire.Message) wire.Message {
+	inv := m.Invoke
+	deadline := inv.Deadline()
+	if inv.RemainingMs > 0 {
+		deadline = time.Now().Add(time.Duration(inv.RemainingMs) * time.Millisecond)
+	}
+	req := engine.Request{
+		Function: inv.Function, Payload: m.Payload, RequestID: m.ID,
+		ClientContext: inv.ClientContext, CognitoIdentity: inv.CognitoIdentity,
+		TraceID: inv.TraceID, Deadline: deadline, Source: engine.SourceRelay,
+	}
+	ctx, cancel := context.WithDeadline(c.ctx, deadline)
+	defer cancel()
+	res, err := c.opts.Executor.Invoke(ctx, req)
+	if err != nil {
+		return c.refusal(m.ID, inv.Function, err)
+	}
+	if res.Outcome == engine.OutcomeOK {
+		return wire.Message{Type: wire.TypeResponse, ID: m.ID,
+			Response: &wire.Response{ContentType: res.ContentType}, Payload: res.Payload}
+	}
+	typ, msg := "Runtime.Unknown", string(res.Outcome)
+	if res.Error != nil {
+		typ, msg = res.Error.Type, res.Error.Message
+	}
+	ans := wire.Fail(m.ID, clip(typ, 1024), msg)
+	ans.Payload = res.Payload
+	return ans
+}
+
+// refusal answers an invocation the engine would not run.
+func (c *Client) refusal(id, fn string, err error) wire.Message {
+	switch {
+	case errors.Is(err, engine.ErrFunctionNotFound):
+		return wire.Fail(id, wire.ErrTypeFunctionNotFound,
+			fmt.Sprintf("function %s is not in the lambdev project for app %s stage %s", fn, c.opts.App, c.opts.Stage))
+	case errors.Is(err, engine.ErrPayloadTooLarge):
+		return wire.Fail(id, wire.ErrTypePayloadTooLarge, err.Error())
+	}
+	return wire.Fail(id, wire.ErrTypeEngine, "lambdev dev could not run the invocation: "+err.Error())
+}
+
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
