@@ -31,24 +31,33 @@ func (d *Deployer) Deploy(ctx context.Context, p *config.Project, plan []Target)
 	var role roleInfo
 	if needsRole(plan) {
 		role.arn, role.fresh, role.err = d.ensureRole(ctx, p)
-		rep.Role, rep.RoleAction = role.arn, ActionUnchanged
-		if role.fresh {
-			rep.RoleAction = ActionCreate
+		switch {
+		case role.err != nil:
+			rep.RoleAction = ActionFailed
+		case role.fresh:
+			rep.Role, rep.RoleAction = role.arn, ActionCreate
+		default:
+			rep.Role, rep.RoleAction = role.arn, ActionUnchanged
 		}
 	}
+	d.each(len(plan), func(i int) { rep.Results[i] = d.deployOne(ctx, p, plan[i], role) })
+	return rep, rep.failure("deploy")
+}
+
+// each runs fn(0..n-1) concurrently, at most Options.Parallel at a time.
+func (d *Deployer) each(n int, fn func(i int)) {
 	sem := make(chan struct{}, d.opts.Parallel)
 	var wg sync.WaitGroup
-	for i, t := range plan {
+	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			rep.Results[i] = d.deployOne(ctx, p, t, role)
+			fn(i)
 		}()
 	}
 	wg.Wait()
-	return rep, rep.failure("deploy")
 }
 
 func needsRole(plan []Target) bool {
@@ -72,6 +81,9 @@ func (d *Deployer) deployOne(ctx context.Context, p *config.Project, t Target, r
 	}
 	s := newSpec(p, t, role.arn)
 	res.Runtime = s.runtime
+	if err := s.checkEnv(); err != nil {
+		return d.failed(res, err)
+	}
 	d.progress(f.Name, StepPackage, "packaging %s", f.Name)
 	art, err := artifact(p, t, d.opts.Package)
 	if err != nil {

@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"math"
 
@@ -49,6 +50,21 @@ func newSpec(p *config.Project, t Target, role string) spec {
 	maps.Copy(s.env, f.Environment)
 	maps.Copy(s.env, t.Environment)
 	return s
+}
+
+// MaxEnvironmentSize is Lambda's quota on the total size of environment variables.
+const MaxEnvironmentSize = 4 << 10
+
+// checkEnv refuses environment variables over Lambda's 4 KB quota before any upload.
+func (s spec) checkEnv() error {
+	n := 0
+	for k, v := range s.env {
+		n += len(k) + len(v)
+	}
+	if n > MaxEnvironmentSize {
+		return fmt.Errorf("%s: environment variables total %d bytes, over Lambda's limit of %d", s.name, n, MaxEnvironmentSize)
+	}
+	return nil
 }
 
 // configChanges lists the configuration fields of cur that differ from s,

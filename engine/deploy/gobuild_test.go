@@ -52,9 +52,7 @@ func TestGoCrossBuild(t *testing.T) {
 			if ef.Machine != c.want || ef.OSABI != elf.ELFOSABI_NONE && ef.OSABI != elf.ELFOSABI_LINUX {
 				t.Fatalf("machine %v osabi %v, want %v", ef.Machine, ef.OSABI, c.want)
 			}
-			if b := mustPackage(t, p, f); b.Sha256 != a.Sha256 {
-				t.Fatal("Go build is not reproducible")
-			}
+			// Reproducibility is checked end to end by TestDeployGo's second deploy.
 		})
 	}
 }

@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -21,7 +22,11 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	stop := startMoto()
+	flag.Parse()
+	stop := func() {}
+	if !testing.Short() {
+		stop = startMoto()
+	}
 	code := m.Run()
 	stop()
 	os.Exit(code)
@@ -98,6 +103,9 @@ func waitHTTP(url string, exited <-chan struct{}, bound time.Duration) error {
 // credentials, or skips the test (fails it with LAMBDEV_REQUIRE_MOTO=1).
 func useMoto(t *testing.T) {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("skipping AWS test against moto in -short mode")
+	}
 	if motoURL == "" {
 		if os.Getenv("LAMBDEV_REQUIRE_MOTO") == "1" {
 			t.Fatalf("LAMBDEV_REQUIRE_MOTO=1 but moto is unavailable: %v", motoErr)

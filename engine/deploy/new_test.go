@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"strings"
 	"testing"
 	"time"
 
@@ -127,5 +128,17 @@ func TestDeployBridgeTarget(t *testing.T) {
 	rep = deployOK(t, d, p)
 	if rep.Results[0].Action != ActionUpdate {
 		t.Fatalf("action %s, want %s", rep.Results[0].Action, ActionUpdate)
+	}
+}
+
+func TestEnvironmentLimit(t *testing.T) {
+	p := demoProject(t, "env")
+	api := p.Function("api")
+	if err := newSpec(p, Target{Function: api}, "").checkEnv(); err != nil {
+		t.Fatal(err)
+	}
+	big := Target{Function: api, Environment: map[string]string{"BIG": strings.Repeat("x", MaxEnvironmentSize)}}
+	if err := newSpec(p, big, "").checkEnv(); err == nil {
+		t.Fatal("4 KB environment accepted")
 	}
 }

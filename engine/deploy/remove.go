@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -25,18 +24,7 @@ func (d *Deployer) Remove(ctx context.Context, p *config.Project) (*Report, erro
 		return rep, err
 	}
 	rep.Results = make([]Result, len(names))
-	sem := make(chan struct{}, d.opts.Parallel)
-	var wg sync.WaitGroup
-	for i, n := range names {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			rep.Results[i] = d.removeOne(ctx, p, n)
-		}()
-	}
-	wg.Wait()
+	d.each(len(names), func(i int) { rep.Results[i] = d.removeOne(ctx, p, names[i]) })
 	results := rep.Results[:0]
 	for _, r := range rep.Results {
 		if r.Action != "" { // undeclared functions that are not ours are dropped
@@ -54,8 +42,12 @@ func (d *Deployer) Remove(ctx context.Context, p *config.Project) (*Report, erro
 	return rep, err
 }
 
-// stageName is a function to remove: its project name when declared.
-type stageName struct{ function, name string }
+// stageName is a function to remove: its project name (or, when no longer
+// declared, its deployed name without the stage prefix) and its deployed name.
+type stageName struct {
+	function, name string
+	declared       bool
+}
 
 // stageFunctions lists the declared functions plus deployed ones named with
 // the stage's prefix, sorted by deployed name.
@@ -65,7 +57,7 @@ func (d *Deployer) stageFunctions(ctx context.Context, p *config.Project) ([]sta
 	for _, f := range p.Functions {
 		n := p.LambdaName(f)
 		seen[n] = true
-		out = append(out, stageName{f.Name, n})
+		out = append(out, stageName{f.Name, n, true})
 	}
 	prefix := p.App + "-" + p.Stage + "-"
 	pages := lambda.NewListFunctionsPaginator(d.lambda, &lambda.ListFunctionsInput{})
@@ -78,7 +70,7 @@ func (d *Deployer) stageFunctions(ctx context.Context, p *config.Project) ([]sta
 			n := aws.ToString(fc.FunctionName)
 			if strings.HasPrefix(n, prefix) && !seen[n] {
 				seen[n] = true
-				out = append(out, stageName{"", n})
+				out = append(out, stageName{strings.TrimPrefix(n, prefix), n, false})
 			}
 		}
 	}
@@ -98,7 +90,7 @@ func (d *Deployer) removeOne(ctx context.Context, p *config.Project, n stageName
 	case err != nil:
 		return d.failed(res, explain("get function "+n.name, err))
 	case !owned(tagsOf(got), p):
-		if n.function == "" {
+		if !n.declared {
 			return Result{}
 		}
 		return d.failed(res, fmt.Errorf("%s: %w; not removing it", n.name, ErrNotOwned))

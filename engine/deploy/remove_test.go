@@ -37,7 +37,7 @@ func TestRemove(t *testing.T) {
 	if err != nil {
 		t.Fatalf("remove: %v", err)
 	}
-	wantActions(t, rep, map[string]Action{"api": ActionRemove, "worker": ActionRemove, "": ActionRemove})
+	wantActions(t, rep, map[string]Action{"api": ActionRemove, "worker": ActionRemove, "old": ActionRemove})
 	if len(rep.Results) != 3 || rep.Results[1].Name != "gone-test-old" || rep.RoleAction != ActionRemove {
 		t.Fatalf("report %+v", rep)
 	}
