@@ -140,7 +140,16 @@ function request(method, route, body, headers) {
   return conn.request(head + '\r\n', body);
 }
 
+// flushStdio waits until buffered log writes have left the process (stdio
+// pipes are asynchronous on macOS), so logs precede the answer they belong to.
+async function flushStdio() {
+  for (const s of [process.stdout, process.stderr]) {
+    if (s.writableLength > 0) await new Promise((r) => s.write('', r));
+  }
+}
+
 async function post(route, body, contentType, errorType) {
+  await flushStdio();
   const buf = Buffer.from(body);
   const headers = { 'Content-Type': contentType, 'Content-Length': buf.length };
   if (errorType) headers['Lambda-Runtime-Function-Error-Type'] = errorType;
