@@ -3,6 +3,7 @@ package watch
 import (
 	"path/filepath"
 	"sort"
+	"sync"
 
 	"github.com/lambdev/lambdev/config"
 )
@@ -22,15 +23,35 @@ func IsProjectFile(p *config.Project, path string) bool {
 	return p.File != "" && filepath.Clean(path) == filepath.Clean(p.File)
 }
 
-// Index maps changed paths to functions. It caches each source file's imports
-// by modification time and size, so it stays cheap across reloads. It is safe
-// for concurrent use.
+// Index maps changed paths to functions. It keeps each function's resolved
+// imports between calls and drops them when a call names a path they contain
+// (or a path in the function's code dir), so it relies on being told about
+// every change, as a Watcher's batches do; call Forget after a Batch with
+// Overflow. Parsed files are also cached by modification time and size.
+// It is safe for concurrent use.
 type Index struct {
 	files fileCache
+	mu    sync.Mutex
+	deps  map[depKey]*depSet
 }
 
+// depKey identifies a function's resolution inputs.
+type depKey struct{ dir, name, handler, kind string }
+
 // NewIndex returns an empty Index.
-func NewIndex() *Index { return &Index{files: fileCache{m: map[string]cachedFile{}}} }
+func NewIndex() *Index {
+	return &Index{files: fileCache{m: map[string]cachedFile{}}, deps: map[depKey]*depSet{}}
+}
+
+// Forget drops everything cached, for when changes may have been missed.
+func (ix *Index) Forget() {
+	ix.mu.Lock()
+	ix.deps = map[depKey]*depSet{}
+	ix.mu.Unlock()
+	ix.files.mu.Lock()
+	ix.files.m = map[string]cachedFile{}
+	ix.files.mu.Unlock()
+}
 
 // Affected returns the names (sorted) of the functions the changed absolute
 // paths affect. A path affects a function when, unless one of the function's
@@ -56,9 +77,33 @@ func (ix *Index) Affected(p *config.Project, paths []string) []string {
 		if s.affects(f, clean) {
 			out = append(out, f.Name)
 		}
+		ix.invalidate(p, f, clean)
 	}
 	sort.Strings(out)
 	return out
+}
+
+// invalidate drops f's cached imports when a changed path may alter them: a
+// file in its code dir (the handler's own imports) or one of its imports.
+func (ix *Index) invalidate(p *config.Project, f *config.Function, paths []string) {
+	key := depKeyOf(p, f)
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	d := ix.deps[key]
+	if d == nil {
+		return
+	}
+	codeDir := p.CodeDir(f)
+	for _, path := range paths {
+		if within(path, codeDir) || within(codeDir, path) || d.has(path) {
+			delete(ix.deps, key)
+			return
+		}
+	}
+}
+
+func depKeyOf(p *config.Project, f *config.Function) depKey {
+	return depKey{p.Dir, f.Name, f.Handler, f.Kind}
 }
 
 // affects reports whether any path affects f; imports are only resolved when
@@ -79,7 +124,7 @@ func (s *session) affects(f *config.Function, paths []string) bool {
 			return true
 		}
 		if deps == nil {
-			deps = s.deps(f, codeDir)
+			deps = s.cachedDeps(f, codeDir)
 		}
 		if deps.has(path) {
 			return true
@@ -142,6 +187,22 @@ func (s *session) follow(d *depSet, entries []string, edges func(file string) []
 			}
 		}
 	}
+}
+
+// cachedDeps returns f's imports from the Index, resolving them if needed.
+func (s *session) cachedDeps(f *config.Function, codeDir string) *depSet {
+	key := depKeyOf(s.p, f)
+	s.ix.mu.Lock()
+	d := s.ix.deps[key]
+	s.ix.mu.Unlock()
+	if d != nil {
+		return d
+	}
+	d = s.deps(f, codeDir)
+	s.ix.mu.Lock()
+	s.ix.deps[key] = d
+	s.ix.mu.Unlock()
+	return d
 }
 
 // deps resolves f's imports by runtime family.

@@ -135,8 +135,34 @@ func TestAffectedSeesEditedImports(t *testing.T) {
 	write(t, app, "import shared.unused\n")
 	later := time.Now().Add(time.Minute) // a distinct mtime even on coarse clocks
 	must(t, os.Chtimes(app, later, later))
+	if got := ix.Affected(p, []string{app}); !slices.Equal(got, []string{"b"}) {
+		t.Fatalf("editing b's handler: %v", got)
+	}
 	if got := ix.Affected(p, []string{unused}); !slices.Equal(got, []string{"b"}) {
 		t.Fatalf("after editing b's imports: %v", got)
+	}
+
+	// A change the Index was not told about is seen after Forget.
+	write(t, app, "import os\n")
+	must(t, os.Chtimes(app, later.Add(time.Minute), later.Add(time.Minute)))
+	ix.Forget()
+	if got := ix.Affected(p, []string{unused}); len(got) != 0 {
+		t.Fatalf("after Forget: %v", got)
+	}
+}
+
+func TestAffectedIsSafeConcurrently(t *testing.T) {
+	p := fixtureProject(t)
+	ix := NewIndex()
+	paths := []string{filepath.Join(p.Dir, "shared", "util.py"), filepath.Join(p.Dir, "lib", "x.js")}
+	done := make(chan []string, 4)
+	for range 4 {
+		go func() { done <- ix.Affected(p, paths) }()
+	}
+	for range 4 {
+		if got := <-done; !slices.Equal(got, []string{"a", "web"}) {
+			t.Errorf("Affected = %v", got)
+		}
 	}
 }
 

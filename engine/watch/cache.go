@@ -4,6 +4,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -33,10 +34,12 @@ type session struct {
 	p     *config.Project
 	stats map[string]fs.FileInfo // nil value: missing
 	lists map[string][]fs.DirEntry
+	names map[string]map[string]fs.DirEntry // dir → name → entry
 }
 
 func newSession(ix *Index, p *config.Project) *session {
-	return &session{ix: ix, p: p, stats: map[string]fs.FileInfo{}, lists: map[string][]fs.DirEntry{}}
+	return &session{ix: ix, p: p, stats: map[string]fs.FileInfo{},
+		lists: map[string][]fs.DirEntry{}, names: map[string]map[string]fs.DirEntry{}}
 }
 
 // stat returns path's info, or nil when it does not exist.
@@ -52,10 +55,48 @@ func (s *session) stat(path string) fs.FileInfo {
 	return fi
 }
 
-// isFile reports whether path is an existing regular file.
+// isFile reports whether path is an existing regular file. It reads the
+// parent directory once instead of stating each candidate import, since most
+// candidates (stdlib modules, extension guesses) do not exist.
 func (s *session) isFile(path string) bool {
-	fi := s.stat(path)
-	return fi != nil && fi.Mode().IsRegular()
+	e := s.entry(path)
+	switch {
+	case e == nil:
+		return false
+	case e.Type()&fs.ModeSymlink != 0:
+		fi := s.stat(path)
+		return fi != nil && fi.Mode().IsRegular()
+	}
+	return e.Type().IsRegular()
+}
+
+// entry returns path's directory entry, or nil when it does not exist.
+// Inside the project a directory is only read when its parent lists it, so
+// guesses like codedir/json/__init__.py cost no system call.
+func (s *session) entry(path string) fs.DirEntry {
+	dir, name := filepath.Split(path)
+	dir = filepath.Clean(dir)
+	m, ok := s.names[dir]
+	if !ok {
+		m = map[string]fs.DirEntry{}
+		if dir == s.p.Dir || !within(dir, s.p.Dir) || s.isDir(dir) {
+			for _, e := range s.list(dir) {
+				m[e.Name()] = e
+			}
+		}
+		s.names[dir] = m
+	}
+	return m[name]
+}
+
+// isDir reports whether path is a directory (or a symlink to one).
+func (s *session) isDir(path string) bool {
+	e := s.entry(path)
+	if e != nil && e.Type()&fs.ModeSymlink != 0 {
+		fi := s.stat(path)
+		return fi != nil && fi.IsDir()
+	}
+	return e != nil && e.IsDir()
 }
 
 // list returns a directory's entries (nil when it cannot be read).
