@@ -27,27 +27,27 @@ var (
 	ErrNotOwned = errors.New("function exists but is not managed by lambdev")
 )
 
-var hints = map[error]string{
-	ErrNoCredentials:    "configure credentials: set AWS_PROFILE, run `aws configure` or `aws sso login`, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY",
-	ErrNoRegion:         "set region: in lambdev.yaml or export AWS_REGION",
-	ErrRoleNotAssumable: "a new IAM role can take a minute to propagate: run the deploy again; if you set role:, check its trust policy allows lambda.amazonaws.com",
-	ErrConflict:         "the function was still updating; wait a moment and deploy again",
-	ErrTooLarge:         "add ignore globs for files Lambda does not need, trim dependencies, or move them into a layer",
-	ErrThrottled:        "AWS is rate-limiting this account; deploy again in a minute or lower the deploy parallelism",
-	ErrAccessDenied:     "the credentials need lambda:* on the stage's functions and iam:CreateRole/AttachRolePolicy/PassRole on lambdev-* roles",
-	ErrNotOwned:         "rename the function or tag the existing one with lambdev:app and lambdev:stage to let lambdev manage it",
+// hints in priority order: the first sentinel an error wraps picks the hint.
+var hints = []struct {
+	err  error
+	hint string
+}{
+	{ErrNoCredentials, "configure credentials: set AWS_PROFILE, run `aws configure` or `aws sso login`, or export AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"},
+	{ErrNoRegion, "set region: in lambdev.yaml or export AWS_REGION"},
+	{ErrRoleNotAssumable, "a new IAM role can take a minute to propagate: run the deploy again; if you set role:, check its trust policy allows lambda.amazonaws.com"},
+	{ErrConflict, "the function was still updating; wait a moment and deploy again"},
+	{ErrTooLarge, "add ignore globs for files Lambda does not need, trim dependencies, or move them into a layer"},
+	{ErrThrottled, "AWS is rate-limiting this account; deploy again in a minute or lower the deploy parallelism"},
+	{ErrAccessDenied, "the credentials need lambda:* on the stage's functions and iam:CreateRole/AttachRolePolicy/PassRole on lambdev-* roles"},
+	{ErrNotOwned, "rename the function or tag the existing one with lambdev:app and lambdev:stage to let lambdev manage it"},
 }
 
 // Hint returns advice for the first known cause wrapped in err, or "".
 func Hint(err error) string {
-	for sentinel, h := range hints {
-		if errors.Is(err, sentinel) {
-			return h
+	for _, h := range hints {
+		if errors.Is(err, h.err) {
+			return h.hint
 		}
-	}
-	var se *SizeError
-	if errors.As(err, &se) {
-		return hints[ErrTooLarge]
 	}
 	return ""
 }
