@@ -64,9 +64,12 @@ func (d *detailView) setBody(body string, keep bool) {
 
 // SetSize sets the page's size, title line included.
 func (d *detailView) SetSize(w, h int) {
+	rewrap := w != d.width
 	d.width, d.height = w, h
 	d.vp.Width, d.vp.Height = w, max(1, h-1)
-	d.setBody(d.body, true)
+	if rewrap {
+		d.setBody(d.body, true)
+	}
 }
 
 // Update scrolls, or asks to close the page.

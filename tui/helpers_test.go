@@ -20,7 +20,12 @@ import (
 	"github.com/lambdev/lambdev/engine/drift"
 )
 
-var update = flag.Bool("update", false, "rewrite tui/testdata/*.golden")
+// updating reports -update, the flag teatest's golden package defines;
+// `go test ./tui -update` rewrites tui/testdata/*.golden.
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
 
 func TestMain(m *testing.M) {
 	lipgloss.SetColorProfile(termenv.Ascii)
@@ -234,7 +239,10 @@ func finished(sec int, id, fn string, outcome engine.Outcome, payload string, d 
 }
 
 // scene feeds a realistic session: states, interpreters, invocations, drift.
-func scene(m Model) Model {
+func scene(m Model) Model { return events(m, sceneEvents()...) }
+
+// sceneEvents are the events of scene.
+func sceneEvents() []engine.Event {
 	evs := []engine.Event{
 		engine.FunctionPrepared{At: at(0), Function: "api", Interpreter: "/usr/bin/python3", Version: "3.12.3", Matched: true},
 		engine.FunctionPrepared{At: at(0), Function: "legacy", Interpreter: "/usr/bin/python3", Version: "3.12.3", Matched: false},
@@ -257,14 +265,14 @@ func scene(m Model) Model {
 	}}, engine.DriftDetected{At: at(1), Function: "api", Warnings: []drift.Warning{
 		{Rule: "native-glibc", Severity: drift.SeverityError, Function: "api", File: "lib/_cffi.so", Dev: "needs GLIBC_2.34", Prod: "AL2023 glibc 2.34 ok, AL2 2.26", Hint: "build wheels for manylinux2014"},
 	}})
-	return events(m, evs...)
+	return evs
 }
 
 // golden compares got with testdata/name.golden; -update rewrites it.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name+".golden")
-	if *update {
+	if updating() {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -189,7 +189,7 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 // layout hands each pane its share of the screen.
 func (m *Model) layout() {
 	m.help.Width = m.width
-	body := max(3, m.height-1-lineCount(m.helpView()))
+	body := max(3, m.height-1-m.helpHeight())
 	m.detail.SetSize(m.width, body)
 	dh := m.drift.wantHeight(m.focus == focusDrift, max(4, body/2))
 	rest := body - dh
@@ -205,6 +205,14 @@ func (m *Model) setFlash(text string, isErr bool) {
 	if isErr {
 		m.log.Print(text)
 	}
+}
+
+// helpHeight is the lines the help takes: one, or the full help's.
+func (m Model) helpHeight() int {
+	if !m.help.ShowAll || m.flash != "" {
+		return 1
+	}
+	return lineCount(m.helpView())
 }
 
 func lineCount(s string) int {

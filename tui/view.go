@@ -88,19 +88,32 @@ func (m Model) helpView() string {
 }
 
 // shortHelp renders as many of bs as fit the width before tail, which is
-// always shown.
+// always shown. Widths are measured on the plain text, so the help bubble
+// renders once.
 func (m Model) shortHelp(bs []key.Binding, tail ...key.Binding) string {
-	h := m.help
-	h.Width = 0 // measured here instead
-	var keep []key.Binding
-	for i := range bs {
-		try := append(append([]key.Binding(nil), bs[:i+1]...), tail...)
-		if ansi.StringWidth(h.ShortHelpView(try)) > m.width {
+	const sep = 3 // " • "
+	item := func(b key.Binding) int {
+		if !b.Enabled() {
+			return 0
+		}
+		return ansi.StringWidth(b.Help().Key) + 1 + ansi.StringWidth(b.Help().Desc) + sep
+	}
+	used := 0
+	for _, b := range tail {
+		used += item(b)
+	}
+	keep := make([]key.Binding, 0, len(bs)+len(tail))
+	for _, b := range bs {
+		w := item(b)
+		if used+w-sep > m.width {
 			break
 		}
-		keep = bs[:i+1]
+		used += w
+		keep = append(keep, b)
 	}
-	return clip(h.ShortHelpView(append(append([]key.Binding(nil), keep...), tail...)), m.width)
+	h := m.help
+	h.Width = 0 // the fitting is done above
+	return clip(h.ShortHelpView(append(keep, tail...)), m.width)
 }
 
 // dedupe drops bindings whose help text repeats an earlier one.
