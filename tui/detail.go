@@ -54,7 +54,7 @@ func (d *detailView) showFunction(r fnRow) {
 func (d *detailView) setBody(body string, keep bool) {
 	d.body = body
 	off := d.vp.YOffset
-	d.vp.SetContent(ansi.Hardwrap(body, max(1, d.width), true))
+	d.vp.SetContent(ansi.Hardwrap(strings.ReplaceAll(body, "\t", "    "), max(1, d.width), true))
 	if keep {
 		d.vp.SetYOffset(off)
 	} else {

@@ -117,7 +117,10 @@ func stackTrace(raw []byte) string {
 	}
 	var lines []string
 	if json.Unmarshal(raw, &lines) == nil {
-		return strings.TrimRight(strings.Join(lines, "\n"), "\n")
+		for i, l := range lines {
+			lines[i] = strings.TrimRight(l, "\n")
+		}
+		return strings.Join(lines, "\n")
 	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {

@@ -13,7 +13,8 @@ func TestViewGolden(t *testing.T) {
 	}{
 		{"overview", nil},
 		{"invocations", []string{"tab", "j", "j"}},
-		{"detail", []string{"tab", "j", "j", "j", "j", "enter"}},
+		{"detail", []string{"tab", "j", "j", "j", "j", "j", "enter"}},
+		{"detail_scrolled", []string{"tab", "j", "j", "j", "j", "j", "enter", "pgdown"}},
 		{"filter", []string{"tab", "/", "w", "e", "b", "enter"}},
 		{"drift", []string{"shift+tab"}},
 		{"function", []string{"j", "j", "j", "enter"}},

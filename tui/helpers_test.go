@@ -207,8 +207,8 @@ func keyMsg(k string) tea.KeyMsg {
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 }
 
-// run executes cmd (and any batch it holds) and returns the messages.
-func run(cmd tea.Cmd) []tea.Msg {
+// runCmd executes cmd (and any batch it holds) and returns the messages.
+func runCmd(cmd tea.Cmd) []tea.Msg {
 	if cmd == nil {
 		return nil
 	}
@@ -216,7 +216,7 @@ func run(cmd tea.Cmd) []tea.Msg {
 	if b, ok := msg.(tea.BatchMsg); ok {
 		var out []tea.Msg
 		for _, c := range b {
-			out = append(out, run(c)...)
+			out = append(out, runCmd(c)...)
 		}
 		return out
 	}

@@ -53,6 +53,8 @@ type Options struct {
 	KeyMap *KeyMap
 }
 
+var _ Engine = (*engine.Engine)(nil)
+
 // subscriptionBuffer is the engine-side buffer of the workbench's stream.
 const subscriptionBuffer = 8192
 
@@ -62,12 +64,17 @@ func Run(ctx context.Context, eng Engine, opts Options) error {
 	if os.Getenv("NO_COLOR") != "" {
 		lipgloss.SetColorProfile(termenv.Ascii)
 	}
+	return run(ctx, eng, opts, tea.WithAltScreen())
+}
+
+// run is Run without the terminal choices, so tests can give their own.
+func run(ctx context.Context, eng Engine, opts Options, popts ...tea.ProgramOption) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	sub := eng.Subscribe(subscriptionBuffer)
-	defer sub.Close()
-	m := newModel(ctx, eng, opts, subscription{sub})
-	_, err := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx)).Run()
+	sub := subscription{eng.Subscribe(subscriptionBuffer)}
+	defer sub.close()
+	m := newModel(ctx, eng, opts, sub)
+	_, err := tea.NewProgram(m, append(popts, tea.WithContext(ctx))...).Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil
 	}

@@ -20,7 +20,7 @@ func do(t *testing.T, m Model, f *fakeEngine, k string) Model {
 	t.Helper()
 	out, cmd := m.Update(keyMsg(k))
 	m = out.(Model)
-	for _, msg := range run(cmd) {
+	for _, msg := range runCmd(cmd) {
 		if _, ok := msg.(tea.QuitMsg); ok {
 			continue
 		}
@@ -99,7 +99,7 @@ func TestInvokeUsesLastPayloadAndEditedOne(t *testing.T) {
 	}
 	out, cmd := m.Update(editedMsg{fn: "api", payload: []byte(`{"name":"ada"}`)})
 	m = out.(Model)
-	for _, msg := range run(cmd) {
+	for _, msg := range runCmd(cmd) {
 		m = send(m, msg)
 	}
 	m = do(t, m, f, "i")
@@ -232,7 +232,7 @@ func TestQuit(t *testing.T) {
 	for _, k := range []string{"q", "ctrl+c"} {
 		m, _ := newTestModel(t, 80, 24)
 		_, cmd := m.Update(keyMsg(k))
-		if msgs := run(cmd); len(msgs) != 1 || msgs[0] != tea.Quit() {
+		if msgs := runCmd(cmd); len(msgs) != 1 || msgs[0] != tea.Quit() {
 			t.Errorf("%s: got %v, want quit", k, msgs)
 		}
 	}
