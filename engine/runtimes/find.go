@@ -23,7 +23,7 @@ type candidate struct {
 // findInterpreter probes candidates in order and returns the first exact
 // one whose version matches, else the first working fallback (Matched=false).
 // matches reports whether a probed version satisfies the declared one.
-func findInterpreter(ctx context.Context, dir string, cands []candidate, matches func(string) bool, args ...string) (Interpreter, error) {
+func findInterpreter(ctx context.Context, dir string, cands []candidate, matches func(string) bool, args ...string) (probed, error) {
 	var problems []string
 	for _, c := range cands {
 		path, err := exec.LookPath(c.cmd)
@@ -33,17 +33,17 @@ func findInterpreter(ctx context.Context, dir string, cands []candidate, matches
 			}
 			continue
 		}
-		in, err := probeInterpreter(ctx, dir, path, args...)
+		p, err := probeInterpreter(ctx, dir, path, args...)
 		if err != nil {
 			if ctx.Err() != nil {
-				return Interpreter{}, ctx.Err()
+				return probed{}, ctx.Err()
 			}
 			problems = append(problems, err.Error())
 			continue
 		}
-		in.Matched = matches(in.Version)
-		if in.Matched || !c.exact {
-			return in, nil
+		p.in.Matched = matches(p.in.Version)
+		if p.in.Matched || !c.exact {
+			return p, nil
 		}
 	}
 	names := make([]string, 0, len(cands))
@@ -56,7 +56,7 @@ func findInterpreter(ctx context.Context, dir string, cands []candidate, matches
 	if len(problems) > 0 {
 		err = fmt.Errorf("%w (%s)", err, strings.Join(problems, "; "))
 	}
-	return Interpreter{}, err
+	return probed{}, err
 }
 
 // managedInstalls lists executables under version-manager directories that

@@ -100,3 +100,15 @@ func TestPrepareHonoursCancelledContext(t *testing.T) {
 		t.Error("Prepare with a cancelled context succeeded")
 	}
 }
+
+func TestPythonBootstrapBytecodeIsCached(t *testing.T) {
+	requireTool(t, "python3")
+	t.Setenv("PYTHONDONTWRITEBYTECODE", "1") // as a developer's shell may have it
+	spec := pythonSpec(t, "app.echo")
+	spec.BuildDir = t.TempDir()
+	prepare(t, spec)
+	pycs, _ := filepath.Glob(filepath.Join(spec.BuildDir, "__pycache__", "lambdev_bootstrap.*.pyc"))
+	if len(pycs) != 1 {
+		t.Fatalf("bytecode not precompiled: %v", pycs)
+	}
+}

@@ -16,7 +16,7 @@ type nodeLauncher struct{}
 // Prepare finds node for spec.Version (a major, e.g. "22") and writes the bootstrap.
 func (nodeLauncher) Prepare(ctx context.Context, spec Spec) (*Prepared, error) {
 	major := nodeMajor(spec.Version)
-	in, err := findInterpreter(ctx, spec.CodeDir, nodeCandidates(major),
+	p, err := findInterpreter(ctx, spec.CodeDir, nodeCandidates(major),
 		func(v string) bool { return major == "" || nodeMajor(v) == major }, "-e", nodeProbe)
 	if err != nil {
 		return nil, fmt.Errorf("node %s: %w", spec.Version, err)
@@ -30,10 +30,10 @@ func (nodeLauncher) Prepare(ctx context.Context, spec Spec) (*Prepared, error) {
 		return nil, err
 	}
 	return &Prepared{
-		Path:        in.Path,
+		Path:        p.in.Path,
 		Args:        []string{script},
 		Dir:         spec.CodeDir,
-		Interpreter: in,
+		Interpreter: p.in,
 	}, nil
 }
 

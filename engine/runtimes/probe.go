@@ -60,9 +60,16 @@ func (c *memo[T]) get(ctx context.Context, key string, fn func(context.Context) 
 	}
 }
 
+// probed is what a probe learnt: the interpreter and any further lines the
+// probe program printed (the Python bytecode cache tag, for one).
+type probed struct {
+	in    Interpreter
+	extra []string
+}
+
 // interpreters caches probes keyed by command path and working directory
 // (version-manager shims pick a version from the directory they run in).
-var interpreters memo[Interpreter]
+var interpreters memo[probed]
 
 // probeLines runs path with args in dir and returns its stdout lines.
 func probeLines(ctx context.Context, dir, path string, args ...string) ([]string, error) {
@@ -83,21 +90,23 @@ func probeLines(ctx context.Context, dir, path string, args ...string) ([]string
 }
 
 // probeInterpreter runs an interpreter once to learn its real executable and
-// version; script must print sys.executable-like path, then the version.
-func probeInterpreter(ctx context.Context, dir, path string, args ...string) (Interpreter, error) {
+// version: the probe program prints the executable, the version, then
+// anything else the launcher wants to know.
+func probeInterpreter(ctx context.Context, dir, path string, args ...string) (probed, error) {
 	key := path + "\x00" + dir
-	return interpreters.get(ctx, key, func(ctx context.Context) (Interpreter, error) {
+	return interpreters.get(ctx, key, func(ctx context.Context) (probed, error) {
 		lines, err := probeLines(ctx, dir, path, args...)
 		if err != nil {
-			return Interpreter{}, err
+			return probed{}, err
 		}
 		if len(lines) < 2 || lines[1] == "" {
-			return Interpreter{}, fmt.Errorf("probe %s: unexpected output %q", path, strings.Join(lines, "\n"))
+			return probed{}, fmt.Errorf("probe %s: unexpected output %q", path, strings.Join(lines, "\n"))
 		}
 		real := strings.TrimSpace(lines[0])
 		if real == "" {
 			real = path
 		}
-		return Interpreter{Path: real, Version: strings.TrimSpace(lines[1])}, nil
+		in := Interpreter{Path: real, Version: strings.TrimSpace(lines[1])}
+		return probed{in: in, extra: lines[2:]}, nil
 	})
 }
