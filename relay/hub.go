@@ -103,15 +103,25 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.hello, p.key = *hello, hello.App+"/"+hello.Stage
-	go h.pinger(p)
+	var d *devSession
 	if hello.Role == wire.RoleDev {
-		h.serveDev(p)
+		// Registered before the welcome, so a welcomed dev session is routable.
+		d = h.register(p)
+		defer h.endDev(d)
+	}
+	welcome := &wire.Message{Type: wire.TypeWelcome, Welcome: &wire.Welcome{PingIntervalMs: h.opts.PingInterval.Milliseconds()}}
+	if p.send(welcome) != nil {
+		return
+	}
+	go h.pinger(p)
+	if d != nil {
+		h.serveDev(d)
 	} else {
 		h.serveBridge(p)
 	}
 }
 
-// handshake reads the peer's hello, checks its token and welcomes it.
+// handshake reads the peer's hello and checks its token.
 func (h *Hub) handshake(p *peer) (*wire.Hello, bool) {
 	ctx, cancel := context.WithTimeout(p.ctx, h.opts.HandshakeTimeout)
 	m, err := p.conn.Recv(ctx)
@@ -124,10 +134,6 @@ func (h *Hub) handshake(p *peer) (*wire.Hello, bool) {
 	if !h.authorized(m.Hello) {
 		h.opts.Logf("relay hub: refused %s for %s/%s: unknown stage or wrong token", m.Hello.Role, m.Hello.App, m.Hello.Stage)
 		_ = p.conn.Close(p.ctx, wire.ReasonUnauthorized, "unknown app/stage or wrong token")
-		return nil, false
-	}
-	welcome := &wire.Message{Type: wire.TypeWelcome, Welcome: &wire.Welcome{PingIntervalMs: h.opts.PingInterval.Milliseconds()}}
-	if p.send(welcome) != nil {
 		return nil, false
 	}
 	return m.Hello, true

@@ -100,9 +100,9 @@ func (h *Hub) recv(p *peer) (*wire.Message, error) {
 	return p.conn.Recv(ctx)
 }
 
-// serveDev makes p its stage's dev session, replacing any older one, and
-// relays its answers to the waiting bridges.
-func (h *Hub) serveDev(p *peer) {
+// register makes p its stage's dev session, replacing (and saying bye to)
+// any older one.
+func (h *Hub) register(p *peer) *devSession {
 	d := &devSession{peer: p, inflight: map[string]*peer{}}
 	h.mu.Lock()
 	old := h.devs[p.key]
@@ -117,7 +117,12 @@ func (h *Hub) serveDev(p *peer) {
 		}()
 	}
 	h.opts.Logf("relay hub: dev session connected for %s", p.key)
-	defer h.endDev(d)
+	return d
+}
+
+// serveDev relays the dev session's answers to the waiting bridges.
+func (h *Hub) serveDev(d *devSession) {
+	p := d.peer
 	for {
 		m, err := h.recv(p)
 		if err != nil {
