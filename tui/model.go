@@ -108,6 +108,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.layout()
 		return m, nil
 	case tea.KeyMsg:
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+			return m.onRunes(msg.Runes)
+		}
 		return m.onKey(msg)
 	case eventsMsg:
 		return m.onEvents(msg)
@@ -184,6 +187,18 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	}
 	m.layout()
 	return m, m.perform(a)
+}
+
+// onRunes handles keys the terminal delivered together ("jd" from a fast
+// typist or tmux send-keys) one at a time, as if typed separately.
+func (m Model) onRunes(runes []rune) (tea.Model, tea.Cmd) {
+	var cmds []tea.Cmd
+	for _, r := range runes {
+		out, cmd := m.onKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		m = out.(Model)
+		cmds = append(cmds, cmd)
+	}
+	return m, tea.Sequence(cmds...)
 }
 
 // layout hands each pane its share of the screen.

@@ -406,3 +406,16 @@ func fill(m Model, n int) Model {
 	}
 	return events(m, evs...)
 }
+
+func TestRunesDeliveredTogetherAreSeparateKeys(t *testing.T) {
+	m, f := newTestModel(t, 80, 24)
+	m = do(t, m, f, "jd")
+	if got := f.Calls(); !slices.Equal(got, []string{"SetLive legacy true"}) {
+		t.Errorf("calls = %q", got)
+	}
+	m = scene(m)
+	m = press(m, "tab", "/web")
+	if m.inv.query != "web" || !m.inv.filtering {
+		t.Errorf("query %q filtering %v", m.inv.query, m.inv.filtering)
+	}
+}
