@@ -107,24 +107,24 @@ func (e *Engine) ReloadAll() {
 	}
 }
 
-// reload prepares a new generation and publishes the outcome.
+// reload prepares a new generation and warms it, publishing the outcome.
+// A failed Go build keeps the previous generation serving.
 func (fn *function) reload(ctx context.Context) {
-	name := fn.cfg.Name
 	start := time.Now()
 	fn.setState(StateReloading, "")
-	_, err := fn.prepare()
+	if _, err := fn.prepare(); err != nil {
+		if ctx.Err() == nil {
+			detail := fn.fail(err)
+			fn.eng.publish(ReloadFinished{At: now(), Function: fn.cfg.Name, Err: detail, Took: time.Since(start)})
+		}
+		return
+	}
+	detail := fn.warm(ctx)
 	if ctx.Err() != nil {
 		return
 	}
-	if err != nil {
-		st, detail := describeError(err)
-		fn.setState(st, detail)
-		fn.eng.publish(ReloadFinished{At: now(), Function: name, Err: detail, Took: time.Since(start)})
-		return
-	}
-	fn.warm(ctx)
-	fn.eng.CheckDrift(name)
-	fn.eng.publish(ReloadFinished{At: now(), Function: name, Took: time.Since(start)})
+	fn.eng.CheckDrift(fn.cfg.Name)
+	fn.eng.publish(ReloadFinished{At: now(), Function: fn.cfg.Name, Err: detail, Took: time.Since(start)})
 }
 
 // ReloadFinished reports the end of a reload; Err holds compiler output or

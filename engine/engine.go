@@ -18,6 +18,7 @@ import (
 	"github.com/lambdev/lambdev/config"
 	"github.com/lambdev/lambdev/engine/drift"
 	"github.com/lambdev/lambdev/engine/runtimes"
+	"github.com/lambdev/lambdev/engine/watch"
 )
 
 // Options tune an Engine.
@@ -28,6 +29,8 @@ type Options struct {
 	IdleTimeout time.Duration
 	// InitTimeout bounds a runtime's init phase (Lambda: 10 s on demand).
 	InitTimeout time.Duration
+	// Watch tunes hot reload's debounce; the zero value uses watch's defaults.
+	Watch watch.Options
 	// Cloud is true in cloud dev (dev --aws): live functions run behind the bridge.
 	Cloud bool
 	// Passthrough lists host environment variables handed to workers (credentials, PATH…);
@@ -58,6 +61,7 @@ type Engine struct {
 
 	hostOnce  sync.Once
 	hostFacts drift.Host
+	hot       hot
 }
 
 // New prepares an engine for p; no process starts until Start or Invoke.

@@ -297,47 +297,50 @@ func functionARN(p *config.Project, f *config.Function) string {
 const LocalAccountID = "000000000000"
 
 // warm prepares the function and starts one worker so the first invocation
-// is warm; what happens is published as events.
-func (fn *function) warm(ctx context.Context) {
-	name := fn.cfg.Name
+// is warm; what happens is published as events. It returns the failure
+// detail, empty when the function is ready (or the engine is stopping).
+func (fn *function) warm(ctx context.Context) string {
 	fn.setState(StateStarting, "")
 	gen, err := fn.prepared(ctx)
 	if ctx.Err() != nil {
-		return // shutting down: nothing worth reporting
+		return "" // shutting down: nothing worth reporting
 	}
 	if err != nil {
-		st, detail := describeError(err)
-		fn.setState(st, detail)
-		return
+		return fn.fail(err)
 	}
-	fn.eng.publish(preparedEvent(name, gen))
+	fn.eng.publish(preparedEvent(fn.cfg.Name, gen))
 	w, _, err := fn.acquire(ctx)
-	if ctx.Err() != nil {
-		if err == nil {
-			fn.release(w)
-		}
-		return
-	}
 	if err != nil {
-		st, detail := describeError(err)
-		fn.setState(st, detail)
-		return
+		if ctx.Err() != nil {
+			return ""
+		}
+		return fn.fail(err)
 	}
+	defer fn.release(w)
 	ictx, cancel := context.WithTimeout(ctx, fn.eng.opts.InitTimeout)
 	ans, err := w.waitReady(ictx)
 	cancel()
 	switch {
 	case ctx.Err() != nil:
+		return ""
 	case ans != nil:
 		w.kill()
 		fn.setState(StateInitFailed, string(ans.Body))
+		return string(ans.Body)
 	case err != nil:
 		w.kill()
 		fn.setState(StateInitFailed, err.Error())
-	default:
-		fn.setState(StateReady, "")
+		return err.Error()
 	}
-	fn.release(w)
+	fn.setState(StateReady, "")
+	return ""
+}
+
+// fail publishes a preparation failure and returns its detail.
+func (fn *function) fail(err error) string {
+	st, detail := describeError(err)
+	fn.setState(st, detail)
+	return detail
 }
 
 func preparedEvent(name string, gen *generation) FunctionPrepared {

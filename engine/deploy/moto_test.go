@@ -3,15 +3,12 @@ package deploy
 import (
 	"context"
 	"flag"
-	"fmt"
-	"io"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/lambdev/lambdev/internal/testutil"
 )
 
 // motoURL is the endpoint of the moto server shared by the package's tests, or
@@ -32,71 +29,10 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// startMoto starts `python3 -m moto.server` on a free port and waits until it
-// answers. It returns a func that stops it.
+// startMoto starts the package's shared moto server.
 func startMoto() (stop func()) {
-	stop = func() {}
-	if out, err := exec.Command("python3", "-c", "import moto").CombinedOutput(); err != nil {
-		motoErr = fmt.Errorf("python3 cannot import moto (%v: %s); install it with `pip install 'moto[server]'`", err, out)
-		return stop
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		motoErr = err
-		return stop
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	logf, err := os.CreateTemp("", "lambdev-moto-*.log")
-	if err != nil {
-		motoErr = err
-		return stop
-	}
-	cmd := exec.Command("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	// moto loads AWS managed policies (AWSLambdaBasicExecutionRole) only when asked.
-	cmd.Env = append(os.Environ(), "MOTO_IAM_LOAD_MANAGED_POLICIES=true")
-	cmd.Stdout, cmd.Stderr = logf, logf
-	if err := cmd.Start(); err != nil {
-		motoErr = err
-		return stop
-	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	stop = func() {
-		cmd.Process.Kill()
-		<-exited
-		logf.Close()
-		os.Remove(logf.Name())
-	}
-	url := fmt.Sprintf("http://127.0.0.1:%d", port)
-	if err := waitHTTP(url+"/moto-api/", exited, 60*time.Second); err != nil {
-		log, _ := os.ReadFile(logf.Name())
-		motoErr = fmt.Errorf("moto server did not start: %v\n%s", err, log)
-		return stop
-	}
-	motoURL = url
+	motoURL, stop, motoErr = testutil.StartMoto()
 	return stop
-}
-
-// waitHTTP polls url until it answers, the process exits or the bound passes.
-func waitHTTP(url string, exited <-chan struct{}, bound time.Duration) error {
-	client := &http.Client{Timeout: time.Second}
-	deadline := time.Now().Add(bound)
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for time.Now().Before(deadline) {
-		if resp, err := client.Get(url); err == nil {
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			return nil
-		}
-		select {
-		case <-exited:
-			return fmt.Errorf("moto exited")
-		case <-tick.C:
-		}
-	}
-	return fmt.Errorf("no answer from %s within %v", url, bound)
 }
 
 // useMoto points the AWS config chain at the shared moto server with dummy

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/lambdev/lambdev/internal/testutil"
+)
+
+const sample = "testdata/sample/lambdev.yaml"
+
+// cli runs the CLI in-process and returns stdout, stderr and the exit code.
+func cli(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(args, &out, &errOut)
+	return out.String(), errOut.String(), code
+}
+
+func TestPlanShowsTheSwapOnlyInDev(t *testing.T) {
+	out, _, code := cli(t, "plan", "-f", sample, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var plan planJSON
+	if err := json.Unmarshal([]byte(out), &plan); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]struct {
+		live           bool
+		effective, os_ string
+	}{
+		"legacy": {false, "python3.11", "AL2"},
+		"api":    {true, "provided.al2023", "AL2023"},
+		"web":    {true, "provided.al2023", "AL2023"},
+		"worker": {true, "provided.al2023", "AL2023"},
+	}
+	for _, r := range plan.Functions {
+		w := want[r.Function]
+		if r.Live != w.live || r.Effective.Runtime != w.effective || r.Effective.OS != w.os_ {
+			t.Errorf("%s: live %v effective %s on %s; want %v %s on %s", r.Function, r.Live, r.Effective.Runtime, r.Effective.OS, w.live, w.effective, w.os_)
+		}
+	}
+	out, _, _ = cli(t, "plan", "-f", sample, "--mode", "deploy", "--json")
+	if err := json.Unmarshal([]byte(out), &plan); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range plan.Functions {
+		if r.Swapped || r.Bridge || r.Live {
+			t.Errorf("deploy mode swapped %s: %+v", r.Function, r)
+		}
+	}
+	text, _, _ := cli(t, "plan", "-f", sample)
+	if !strings.Contains(text, "python3.12 → provided.al2023 (bridge)") || !strings.Contains(text, "AL2 glibc 2.26") {
+		t.Errorf("plan table lacks the swap:\n%s", text)
+	}
+}
+
+func TestBrokenProjectsExitTwoWithPositions(t *testing.T) {
+	files, _ := filepath.Glob("testdata/broken/*.yaml")
+	if len(files) == 0 {
+		t.Fatal("no broken projects")
+	}
+	for _, f := range files {
+		_, errOut, code := cli(t, "plan", "-f", f)
+		if code != exitUsage {
+			t.Errorf("%s: exit %d, want 2", f, code)
+		}
+		if !strings.Contains(errOut, filepath.Base(f)+":") {
+			t.Errorf("%s: errors lack file:line:col:\n%s", f, errOut)
+		}
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{}, {"nope"}, {"plan", "--mode", "sideways", "-f", sample}, {"deploy", "--mode", "dev", "-f", sample}, {"dev", "--ci", "-f", sample}} {
+		if _, _, code := cli(t, args...); code != exitUsage {
+			t.Errorf("lambdev %v: exit %d, want 2", args, code)
+		}
+	}
+	if out, _, code := cli(t, "version"); code != 0 || !strings.HasPrefix(out, "lambdev ") {
+		t.Errorf("version: %d %q", code, out)
+	}
+}
+
+func TestInvokeOnceRunsTheFunction(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // no running session is found
+	out, errOut, code := cli(t, "invoke", "api", "-f", sample, "--payload", `{"name":"Ada"}`)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, `"message": "hello, Ada!"`) || !strings.Contains(errOut, "greeting Ada") {
+		t.Errorf("stdout %q stderr %q", out, errOut)
+	}
+	_, errOut, code = cli(t, "invoke", "worker", "-f", sample, "--payload", `{"items":[1,-2]}`)
+	if code != exitFailure || !strings.Contains(errOut, "negative item -2") {
+		t.Errorf("function error: exit %d stderr %q; want 1 naming the error", code, errOut)
+	}
+}
+
+// TestCIDeployAgainstMoto deploys the sample with --ci --json against a real
+// moto server, then again (unchanged), then removes it.
+func TestCIDeployAgainstMoto(t *testing.T) {
+	url, stop, err := testutil.StartMoto()
+	defer stop()
+	if err != nil {
+		if os.Getenv("LAMBDEV_REQUIRE_MOTO") == "1" {
+			t.Fatalf("LAMBDEV_REQUIRE_MOTO=1 but moto is unavailable: %v", err)
+		}
+		t.Skipf("moto unavailable: %v", err)
+	}
+	t.Setenv("AWS_ENDPOINT_URL", url)
+	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
+	t.Setenv("AWS_REGION", "us-east-1")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	type summary struct {
+		Deployed bool `json:"deployed"`
+		Report   struct {
+			Functions []struct {
+				Function, Action, Runtime, URL string
+			} `json:"functions"`
+		} `json:"report"`
+	}
+	deployOnce := func() summary {
+		out, errOut, code := cli(t, "--ci", "--json", "-f", sample)
+		if code != 0 {
+			t.Fatalf("deploy exit %d\nstdout %s\nstderr %s", code, out, errOut)
+		}
+		var s summary
+		if err := json.Unmarshal([]byte(out), &s); err != nil {
+			t.Fatalf("deploy --json output %q: %v", out, err)
+		}
+		return s
+	}
+	first := deployOnce()
+	runtimes := map[string]string{}
+	for _, f := range first.Report.Functions {
+		runtimes[f.Function] = f.Runtime
+		if f.Action != "create" {
+			t.Errorf("first deploy of %s: %s, want create", f.Function, f.Action)
+		}
+	}
+	wantRT := map[string]string{"legacy": "python3.11", "api": "python3.12", "web": "nodejs22.x", "worker": "provided.al2023"}
+	for fn, rt := range wantRT {
+		if runtimes[fn] != rt {
+			t.Errorf("%s deployed on %q, want the declared %s (deploy never swaps)", fn, runtimes[fn], rt)
+		}
+	}
+	for _, f := range deployOnce().Report.Functions {
+		if f.Action != "unchanged" {
+			t.Errorf("second deploy of %s: %s, want unchanged", f.Function, f.Action)
+		}
+	}
+	if _, errOut, code := cli(t, "remove", "-f", sample); code != 0 {
+		t.Errorf("remove exit %d: %s", code, errOut)
+	}
+}
