@@ -7,6 +7,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"time"
@@ -58,8 +59,11 @@ var _ Engine = (*engine.Engine)(nil)
 // subscriptionBuffer is the engine-side buffer of the workbench's stream.
 const subscriptionBuffer = 8192
 
-// Run opens the workbench in the alternate screen and returns when the user
-// quits (q, Ctrl-C) or ctx ends. NO_COLOR turns colours off.
+// Run opens the workbench in the alternate screen and returns nil when the
+// user quits (q, Ctrl-C), on SIGINT, or when ctx ends. NO_COLOR turns
+// colours off. It subscribes to eng first thing and then reads Functions()
+// (and Drift(name), when eng has it), so the engine may be started just
+// before Run without losing state.
 func Run(ctx context.Context, eng Engine, opts Options) error {
 	if os.Getenv("NO_COLOR") != "" {
 		lipgloss.SetColorProfile(termenv.Ascii)
@@ -75,10 +79,15 @@ func run(ctx context.Context, eng Engine, opts Options, popts ...tea.ProgramOpti
 	defer sub.close()
 	m := newModel(ctx, eng, opts, sub)
 	_, err := tea.NewProgram(m, append(popts, tea.WithContext(ctx))...).Run()
-	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
-		return nil
+	switch {
+	case errors.Is(err, tea.ErrProgramPanic):
+		return fmt.Errorf("workbench: %w", err)
+	case errors.Is(err, tea.ErrInterrupted), errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil:
+		return nil // SIGINT or ctx ended: a clean stop, like q
+	case err != nil:
+		return fmt.Errorf("workbench: %w", err)
 	}
-	return err
+	return nil
 }
 
 // New returns the workbench model subscribed to eng, for tests and for
