@@ -1,0 +1,64 @@
+package relay
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/lambdev/lambdev/engine"
+	"github.com/lambdev/lambdev/engine/runtimeapi"
+)
+
+// BenchmarkRelayOverhead measures, in one run, a Python echo invoked
+// locally through the engine and the same handler relayed end to end (the
+// bridge binary under lambdev's Runtime API → hub → client → engine → back),
+// alternating the two each iteration so drift hits both. It reports p50
+// and p90 of each and the p50 overhead; ns/op covers both calls together.
+func BenchmarkRelayOverhead(b *testing.B) {
+	requirePython(b)
+	bin := buildBridge(b)
+	eng := newTestEngine(b)
+	_, url := startHub(b, HubOptions{})
+	connectDev(b, url, testToken, eng, nil)
+	br := startBridge(b, bin, url, testToken, "echo")
+	payload := []byte(`{"n":1}`)
+	local := func() time.Duration {
+		start := time.Now()
+		res, err := eng.Invoke(context.Background(), engine.Request{Function: "echo", Payload: payload})
+		if err != nil || res.Outcome != engine.OutcomeOK {
+			b.Fatalf("local: %v %s", err, res.Outcome)
+		}
+		return time.Since(start)
+	}
+	relayed := func() time.Duration {
+		ans, _, took := br.invoke(b, payload, time.Minute)
+		if ans.Kind != runtimeapi.KindResponse {
+			b.Fatalf("relay: %s %s", ans.Kind, ans.Body)
+		}
+		return took
+	}
+	for range 20 { // cold starts and connection set-up are not the subject
+		local()
+		relayed()
+	}
+	var ls, rs []time.Duration
+	b.ResetTimer()
+	for range b.N {
+		ls = append(ls, local())
+		rs = append(rs, relayed())
+	}
+	b.StopTimer()
+	lp50, rp50 := percentile(ls, 50), percentile(rs, 50)
+	b.ReportMetric(float64(lp50.Microseconds()), "local-p50-µs")
+	b.ReportMetric(float64(rp50.Microseconds()), "relay-p50-µs")
+	b.ReportMetric(float64((rp50 - lp50).Microseconds()), "overhead-p50-µs")
+	b.ReportMetric(float64(percentile(ls, 90).Microseconds()), "local-p90-µs")
+	b.ReportMetric(float64(percentile(rs, 90).Microseconds()), "relay-p90-µs")
+}
+
+func percentile(d []time.Duration, p int) time.Duration {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[(len(s)-1)*p/100]
+}
