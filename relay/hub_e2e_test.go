@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -30,6 +31,20 @@ func TestBridgeEndToEnd(t *testing.T) {
 	t.Run("no dev session answers within 1s", func(t *testing.T) { testNoDevSession(t, bin) })
 	t.Run("wrong token", func(t *testing.T) { testWrongToken(t, bin, eng) })
 	t.Run("dev session killed mid-invocation", func(t *testing.T) { testDevKilled(t, bin, eng) })
+	t.Run("frozen sandbox reconnects", func(t *testing.T) { testFrozenBridge(t, bin, eng) })
+	t.Run("missing environment is an init error", func(t *testing.T) { testInitError(t, bin) })
+}
+
+func testInitError(t *testing.T, bin string) {
+	b := startBridge(t, bin, "ws://127.0.0.1:1", "", "echo") // no token
+	select {
+	case ans := <-b.api.InitError():
+		if ans.ErrorType != wire.ErrTypeConfig || !strings.Contains(string(ans.Body), "LAMBDEV_RELAY_TOKEN") {
+			t.Errorf("init error %q: %s", ans.ErrorType, ans.Body)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no init error reported")
+	}
 }
 
 // echoed is what the echo handler returns.
@@ -218,5 +233,41 @@ func testDevKilled(t *testing.T, bin string, eng *engine.Engine) {
 		t.Logf("bridge answered %s after the dev session was killed", time.Since(killed))
 	case <-time.After(5 * time.Second):
 		t.Fatal("the bridge did not answer within 5s of the dev session dying")
+	}
+}
+
+// testFrozenBridge freezes the bridge (SIGSTOP, as Lambda freezes a sandbox
+// between invocations) until the hub drops its silent link, then thaws it:
+// the next invocation must find the link dead and reconnect.
+func testFrozenBridge(t *testing.T, bin string, eng *engine.Engine) {
+	dropped := make(chan struct{}, 1)
+	_, url := startHub(t, HubOptions{PingInterval: 100 * time.Millisecond, Logf: func(format string, args ...any) {
+		if strings.Contains(format, "bridge for") {
+			select {
+			case dropped <- struct{}{}:
+			default:
+			}
+		}
+		t.Logf(format, args...)
+	}})
+	connectDev(t, url, testToken, eng, nil)
+	b := startBridge(t, bin, url, testToken, "echo")
+	if ans, _, _ := b.invoke(t, []byte(`{"n":1}`), time.Minute); ans.Kind != runtimeapi.KindResponse {
+		t.Fatalf("before the freeze: %s %s", ans.Kind, ans.Body)
+	}
+	if err := b.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-dropped:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the hub kept a frozen bridge's link")
+	}
+	if err := b.cmd.Process.Signal(syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	ans, id, _ := b.invoke(t, []byte(`{"n":2}`), time.Minute)
+	if e := decodeEcho(t, ans); e.RequestID != id {
+		t.Errorf("after the thaw: answer for %q, want %q", e.RequestID, id)
 	}
 }

@@ -72,7 +72,9 @@ func startHub(t testing.TB, opts HubOptions) (*Hub, string) {
 	if opts.Tokens == nil {
 		opts.Tokens = map[string]string{testApp + "/" + testStage: testToken}
 	}
-	opts.Logf = t.Logf
+	if opts.Logf == nil {
+		opts.Logf = t.Logf
+	}
 	h, err := NewHub(opts)
 	if err != nil {
 		t.Fatal(err)

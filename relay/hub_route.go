@@ -174,6 +174,7 @@ func (h *Hub) serveBridge(p *peer) {
 	for {
 		m, err := h.recv(p)
 		if err != nil {
+			h.opts.Logf("relay hub: bridge for %s (%s) disconnected: %v", p.key, p.hello.Function, err)
 			h.dropOnError(p, err)
 			return
 		}

@@ -16,8 +16,9 @@ import (
 // Bridge timing.
 const (
 	dialTimeout = 3 * time.Second
-	// staleAfter: a link silent this long (the sandbox was probably frozen)
-	// is probed with a ping before it carries an invocation.
+	// staleAfter caps how long a link may be silent before it is probed
+	// with a ping ahead of an invocation; a link that missed one of the
+	// hub's pings (the sandbox was frozen) is probed sooner.
 	staleAfter = 2 * time.Second
 	// probeTimeout bounds that ping; a dead link is then replaced.
 	probeTimeout = 500 * time.Millisecond
@@ -32,6 +33,7 @@ type link struct {
 	dead     chan struct{} // closed when the reader stops
 	err      error         // why; set before dead closes
 	lastRecv atomic.Int64  // unix nanoseconds of the last frame received
+	stale    time.Duration // silence after which alive probes
 }
 
 // errUnauthorized is the hub refusing the bridge's stage or token.
@@ -63,7 +65,8 @@ func dial(ctx context.Context, cfg *config) (*link, error) {
 		_ = conn.CloseNow()
 		return nil, err
 	}
-	l := &link{conn: conn, answers: make(chan *wire.Message, 4), pongs: make(chan struct{}, 1), dead: make(chan struct{})}
+	l := &link{conn: conn, answers: make(chan *wire.Message, 4), pongs: make(chan struct{}, 1), dead: make(chan struct{}),
+		stale: min(staleAfter, time.Duration(m.Welcome.PingIntervalMs)*time.Millisecond)}
 	l.lastRecv.Store(time.Now().UnixNano())
 	go l.read()
 	return l, nil
@@ -112,7 +115,7 @@ func (l *link) alive(ctx context.Context) bool {
 		return false
 	default:
 	}
-	if time.Since(time.Unix(0, l.lastRecv.Load())) < staleAfter {
+	if time.Since(time.Unix(0, l.lastRecv.Load())) < l.stale {
 		return true
 	}
 	select {
