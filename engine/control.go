@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"sort"
 	"time"
 )
 
@@ -33,9 +32,10 @@ type LiveChanged struct {
 
 // Functions returns a snapshot of every function in project order.
 func (e *Engine) Functions() []FunctionInfo {
-	out := make([]FunctionInfo, 0, len(e.fns))
-	for _, f := range e.project.Functions {
-		out = append(out, e.fns[f.Name].info())
+	st := e.state()
+	out := make([]FunctionInfo, 0, len(st.fns))
+	for _, f := range st.project.Functions {
+		out = append(out, st.fns[f.Name].info())
 	}
 	return out
 }
@@ -55,8 +55,9 @@ func (fn *function) info() FunctionInfo {
 
 // Live returns the current live flags, for engine.Plan.
 func (e *Engine) Live() map[string]bool {
-	out := make(map[string]bool, len(e.fns))
-	for name, fn := range e.fns {
+	fns := e.state().fns
+	out := make(map[string]bool, len(fns))
+	for name, fn := range fns {
 		fn.mu.Lock()
 		out[name] = fn.live
 		fn.mu.Unlock()
@@ -68,7 +69,7 @@ func (e *Engine) Live() map[string]bool {
 // tree) and deployed (a frozen build on its declared runtime), and restarts
 // it in the new mode.
 func (e *Engine) SetLive(name string, live bool) error {
-	fn := e.fns[name]
+	fn := e.fn(name)
 	if fn == nil {
 		return fmt.Errorf("%w: %s", ErrFunctionNotFound, name)
 	}
@@ -87,7 +88,7 @@ func (e *Engine) SetLive(name string, live bool) error {
 // old generation keeps serving until the new one is ready, and on a failed
 // build it keeps serving.
 func (e *Engine) Reload(name string) error {
-	fn := e.fns[name]
+	fn := e.fn(name)
 	if fn == nil {
 		return fmt.Errorf("%w: %s", ErrFunctionNotFound, name)
 	}
@@ -97,12 +98,7 @@ func (e *Engine) Reload(name string) error {
 
 // ReloadAll reloads every function.
 func (e *Engine) ReloadAll() {
-	names := make([]string, 0, len(e.fns))
-	for n := range e.fns {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range e.Project().Names() {
 		_ = e.Reload(n)
 	}
 }
@@ -149,11 +145,11 @@ func (fn *function) setState(st FunctionState, detail string) {
 // Failures are returned per function.
 func (e *Engine) Prepare(ctx context.Context, names ...string) map[string]error {
 	if len(names) == 0 {
-		names = e.project.Names()
+		names = e.Project().Names()
 	}
 	errs := map[string]error{}
 	for _, n := range names {
-		fn := e.fns[n]
+		fn := e.fn(n)
 		if fn == nil {
 			errs[n] = fmt.Errorf("%w: %s", ErrFunctionNotFound, n)
 			continue

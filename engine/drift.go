@@ -17,8 +17,9 @@ type DriftDetected struct {
 
 // driftInput gathers the facts drift rules need from the engine's state.
 func (e *Engine) driftInput() drift.Input {
+	st := e.state()
 	in := drift.Input{
-		Project:      e.project,
+		Project:      st.project,
 		Mode:         drift.ModeLocal,
 		Host:         e.host(),
 		Now:          time.Now(),
@@ -30,7 +31,7 @@ func (e *Engine) driftInput() drift.Input {
 		in.Mode = drift.ModeCloudDev
 	}
 	pass := passthroughEnv(e.opts.Passthrough)
-	for name, fn := range e.fns {
+	for name, fn := range st.fns {
 		fn.mu.Lock()
 		if fn.gen != nil {
 			in.Interpreters[name] = fn.gen.prep.Interpreter.Version
@@ -58,11 +59,12 @@ func (e *Engine) CheckDrift(names ...string) []drift.Warning {
 	for _, w := range all {
 		by[w.Function] = append(by[w.Function], w)
 	}
-	for _, f := range e.project.Functions {
+	st := e.state()
+	for _, f := range st.project.Functions {
 		if len(want) > 0 && !want[f.Name] {
 			continue
 		}
-		fn := e.fns[f.Name]
+		fn := st.fns[f.Name]
 		fn.mu.Lock()
 		fn.staticDrift = by[f.Name]
 		list := fn.driftListLocked()
@@ -99,7 +101,7 @@ func (fn *function) observeDrift(res *Result) {
 
 // Drift returns a function's current warnings.
 func (e *Engine) Drift(name string) []drift.Warning {
-	fn := e.fns[name]
+	fn := e.fn(name)
 	if fn == nil {
 		return nil
 	}

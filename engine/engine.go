@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lambdev/lambdev/config"
@@ -29,6 +30,9 @@ type Options struct {
 	IdleTimeout time.Duration
 	// InitTimeout bounds a runtime's init phase (Lambda: 10 s on demand).
 	InitTimeout time.Duration
+	// Load are the options the project was loaded with, reused when the
+	// project file is edited while dev runs.
+	Load config.LoadOptions
 	// Watch tunes hot reload's debounce; the zero value uses watch's defaults.
 	Watch watch.Options
 	// Cloud is true in cloud dev (dev --aws): live functions run behind the bridge.
@@ -49,15 +53,17 @@ var DefaultPassthrough = []string{
 
 // Engine owns a project's functions, workers and event stream.
 type Engine struct {
-	project *config.Project
+	st      atomic.Pointer[state]
 	opts    Options
-	fns     map[string]*function
 	events  bus
 	ctx     context.Context
 	stop    context.CancelCauseFunc
 	workers sync.WaitGroup // one per live worker process
 	closeMu sync.Once
 	reaper  chan struct{}
+
+	retireMu sync.Mutex
+	retired  []*function // functions removed or replaced by project edits
 
 	hostOnce  sync.Once
 	hostFacts drift.Host
@@ -83,19 +89,35 @@ func New(p *config.Project, opts Options) (*Engine, error) {
 		opts.BuildDir = dir
 	}
 	ctx, stop := context.WithCancelCause(context.Background())
-	e := &Engine{project: p, opts: opts, fns: map[string]*function{}, ctx: ctx, stop: stop, reaper: make(chan struct{})}
-	pass := passthroughEnv(opts.Passthrough)
+	e := &Engine{opts: opts, ctx: ctx, stop: stop, reaper: make(chan struct{})}
+	st := &state{project: p, fns: map[string]*function{}}
 	for _, f := range p.Functions {
-		fn := &function{eng: e, cfg: f, timeout: f.Timeout, spec: specFor(p, f, opts.BuildDir), live: f.Dev}
-		fn.launcher, fn.prepErr = runtimes.For(f.Family())
-		if fn.prepErr != nil {
-			fn.prepErr = fmt.Errorf("%w: %v", ErrNotRunnable, fn.prepErr)
-		}
-		fn.baseEnv = lambdaEnv(p, f, fn.spec.Handler, pass)
-		e.fns[f.Name] = fn
+		st.fns[f.Name] = e.newFunction(p, f)
 	}
+	e.st.Store(st)
 	go e.reapLoop()
 	return e, nil
+}
+
+// state is the project the engine runs and its functions; a project file
+// edit swaps in a new state, keeping the functions that did not change.
+type state struct {
+	project *config.Project
+	fns     map[string]*function
+}
+
+func (e *Engine) state() *state { return e.st.Load() }
+
+func (e *Engine) fn(name string) *function { return e.state().fns[name] }
+
+func (e *Engine) newFunction(p *config.Project, f *config.Function) *function {
+	fn := &function{eng: e, project: p, cfg: f, timeout: f.Timeout, spec: specFor(p, f, e.opts.BuildDir), live: f.Dev}
+	fn.launcher, fn.prepErr = runtimes.For(f.Family())
+	if fn.prepErr != nil {
+		fn.prepErr = fmt.Errorf("%w: %v", ErrNotRunnable, fn.prepErr)
+	}
+	fn.baseEnv = lambdaEnv(p, f, fn.spec.Handler, passthroughEnv(e.opts.Passthrough))
+	return fn
 }
 
 func defaultBuildDir(p *config.Project) (string, error) {
@@ -144,7 +166,7 @@ func passthroughEnv(keys []string) []string {
 }
 
 // Project returns the project the engine runs.
-func (e *Engine) Project() *config.Project { return e.project }
+func (e *Engine) Project() *config.Project { return e.state().project }
 
 // Subscribe returns a stream of events with a bounded buffer; a full buffer
 // drops events (counted) rather than slowing any invocation.
@@ -164,8 +186,9 @@ func (e *Engine) logLine(fn, requestID string, line []byte) {
 func (e *Engine) Start(ctx context.Context) {
 	sem := make(chan struct{}, 4)
 	var wg sync.WaitGroup
-	for _, f := range e.project.Functions {
-		fn := e.fns[f.Name]
+	st := e.state()
+	for _, f := range st.project.Functions {
+		fn := st.fns[f.Name]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -185,7 +208,7 @@ func (e *Engine) Close() error {
 	e.closeMu.Do(func() {
 		e.stop(ErrClosed)
 		close(e.reaper)
-		for _, fn := range e.fns {
+		for _, fn := range e.allFunctions() {
 			fn.mu.Lock()
 			fn.closed = true
 			fn.broadcastLocked()
@@ -208,7 +231,7 @@ func (e *Engine) reapLoop() {
 			return
 		case <-t.C:
 			cutoff := time.Now().Add(-e.opts.IdleTimeout)
-			for _, fn := range e.fns {
+			for _, fn := range e.state().fns {
 				fn.reapIdle(cutoff, 1)
 			}
 		}

@@ -58,7 +58,7 @@ func (e *Engine) Check(req Request) error {
 }
 
 func (e *Engine) check(req *Request) (*function, error) {
-	fn := e.fns[req.Function]
+	fn := e.fn(req.Function)
 	if fn == nil {
 		return nil, fmt.Errorf("%w: %s", ErrFunctionNotFound, req.Function)
 	}
@@ -109,7 +109,7 @@ func (fn *function) run(w *worker, req *Request, cold bool) (Result, bool) {
 		RequestID:       req.RequestID,
 		Payload:         req.Payload,
 		Deadline:        deadline,
-		FunctionARN:     functionARN(fn.eng.project, fn.cfg),
+		FunctionARN:     functionARN(fn.project, fn.cfg),
 		TraceID:         req.TraceID,
 		ClientContext:   req.ClientContext,
 		CognitoIdentity: req.CognitoIdentity,

@@ -25,6 +25,7 @@ type generation struct {
 // function owns one function's workers.
 type function struct {
 	eng      *Engine
+	project  *config.Project
 	cfg      *config.Function
 	spec     runtimes.Spec
 	launcher runtimes.Launcher
@@ -350,7 +351,7 @@ func preparedEvent(name string, gen *generation) FunctionPrepared {
 
 // killAll ends every worker of every function.
 func killAll(e *Engine) {
-	for _, fn := range e.fns {
+	for _, fn := range e.allFunctions() {
 		fn.mu.Lock()
 		for w := range fn.all {
 			w.kill()

@@ -43,7 +43,7 @@ type hot struct {
 // functions each batch of changes affects (their own code, the shared code
 // they import, their watch globs). Deployed functions are not reloaded.
 func (e *Engine) Watch(ctx context.Context) error {
-	w, err := watch.New(e.project.Dir, e.opts.Watch)
+	w, err := watch.New(e.Project().Dir, e.opts.Watch)
 	if err != nil {
 		return err
 	}
@@ -101,20 +101,28 @@ func (e *Engine) watchLoop(ctx context.Context, w *watch.Watcher) {
 // applyBatch reloads the live functions a batch affects.
 func (e *Engine) applyBatch(ctx context.Context, b watch.Batch) {
 	ev := FilesChanged{At: now(), Paths: b.Paths}
-	var names []string
-	if b.Overflow {
-		e.hot.ix.Forget()
-		names = e.project.Names()
-	} else {
-		names = e.hot.ix.Affected(e.project, b.Paths)
-	}
 	for _, p := range b.Paths {
-		if watch.IsProjectFile(e.project, p) {
+		if watch.IsProjectFile(e.Project(), p) {
 			ev.ProjectFile = true
 		}
 	}
+	var reloaded map[string]bool
+	if ev.ProjectFile {
+		reloaded = e.reloadProject(ctx)
+	}
+	st := e.state()
+	var names []string
+	if b.Overflow {
+		e.hot.ix.Forget()
+		names = st.project.Names()
+	} else {
+		names = e.hot.ix.Affected(st.project, b.Paths)
+	}
 	for _, n := range names {
-		fn := e.fns[n]
+		if reloaded[n] {
+			continue // already restarting with its new configuration
+		}
+		fn := st.fns[n]
 		fn.mu.Lock()
 		live := fn.live
 		fn.mu.Unlock()

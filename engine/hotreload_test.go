@@ -219,3 +219,43 @@ func TestBurstOfWritesIsOneReload(t *testing.T) {
 		t.Errorf("sentinel function answered %s", got)
 	}
 }
+
+func TestProjectFileEditsApplyWithoutRestart(t *testing.T) {
+	requireInterpreter(t, "python3")
+	base := "app: hot\nfunctions:\n  a:\n    handler: fa/app.handler\n    runtime: python3.12\n"
+	envHandler := "import os\n\n\ndef handler(event, context):\n    return os.environ.get('COLOR', 'none')\n"
+	dir := hotProject(t, base, map[string]string{"fa/app.py": envHandler, "fb/app.py": fmt.Sprintf(pyVersioned, "b1")})
+	e, sub := startHot(t, dir)
+	if got := answer(t, e, "a", `{}`); got != `"none"` {
+		t.Fatalf("before: %s", got)
+	}
+	// Add a function and change a's environment.
+	edited := "app: hot\nfunctions:\n  a:\n    handler: fa/app.handler\n    runtime: python3.12\n    environment: {COLOR: blue}\n" +
+		"  b:\n    handler: fb/app.handler\n    runtime: python3.12\n"
+	writeFile(t, filepath.Join(dir, "lambdev.yaml"), edited)
+	ev := waitEvent(t, sub, func(ProjectReloaded) bool { return true })
+	if fmt.Sprint(ev.Added, ev.Changed, ev.Removed) != "[b] [a] []" {
+		t.Errorf("reloaded: added %v changed %v removed %v", ev.Added, ev.Changed, ev.Removed)
+	}
+	if got := answer(t, e, "a", `{}`); got != `"blue"` {
+		t.Errorf("changed function answered %s, want the new environment", got)
+	}
+	if got := answer(t, e, "b", `{}`); got != `"b1"` {
+		t.Errorf("added function answered %s", got)
+	}
+	// An invalid edit is reported and the last good project keeps running.
+	writeFile(t, filepath.Join(dir, "lambdev.yaml"), edited+"  c:\n    handler: fc/app.handler\n    runtime: python9\n")
+	bad := waitEvent(t, sub, func(ProjectInvalid) bool { return true })
+	if !strings.Contains(bad.Errors, "lambdev.yaml:") || !strings.Contains(bad.Errors, "python9") {
+		t.Errorf("invalid edit reported %q", bad.Errors)
+	}
+	if got := answer(t, e, "b", `{}`); got != `"b1"` {
+		t.Errorf("after an invalid edit b answered %s", got)
+	}
+	// Removing a function stops it.
+	writeFile(t, filepath.Join(dir, "lambdev.yaml"), base)
+	waitEvent(t, sub, func(r ProjectReloaded) bool { return len(r.Removed) == 1 })
+	if _, err := e.Invoke(context.Background(), Request{Function: "b"}); err == nil {
+		t.Error("a removed function still answers")
+	}
+}
