@@ -111,6 +111,10 @@ func (b *bridge) forward(inv *invocation) *wire.Message {
 	ctx, cancel := context.WithDeadline(context.Background(), inv.deadline)
 	defer cancel()
 	m := inv.invokeMessage(b.cfg.function)
+	if err := m.Validate(); err != nil {
+		fail := wire.Fail(inv.id, wire.ErrTypeInvalid, "the lambdev relay cannot carry this invocation: "+err.Error())
+		return &fail
+	}
 	for attempt := 0; ; attempt++ {
 		if b.link == nil || !b.link.alive(ctx) {
 			l, err := dial(ctx, b.cfg)

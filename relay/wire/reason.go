@@ -39,6 +39,9 @@ const (
 	ErrTypePayloadTooLarge = "Relay.PayloadTooLarge"
 	// ErrTypeEngine: the engine refused the invocation (e.g. shutting down).
 	ErrTypeEngine = "Relay.EngineUnavailable"
+	// ErrTypeInvalid: the invocation cannot be relayed (a field or the
+	// payload is over the protocol's limits).
+	ErrTypeInvalid = "Relay.InvalidInvocation"
 	// ErrTypeConfig: the bridge's environment is incomplete.
 	ErrTypeConfig = "Relay.ConfigInvalid"
 )
