@@ -24,12 +24,7 @@ func newPrinter(w io.Writer, asJSON bool) *printer { return &printer{w: w, json:
 
 // gateway prints the first line (the gateway address) and the function URLs.
 func (p *printer) gateway(gw *relay.Gateway, proj *config.Project) {
-	urls := map[string]string{}
-	for _, f := range proj.Functions {
-		if f.URL != nil {
-			urls[f.Name] = gw.FunctionURL(f.Name)
-		}
-	}
+	urls := functionURLs(gw, proj)
 	if p.json {
 		p.emit(map[string]any{"type": "gateway", "address": gw.Addr(), "endpoint": gw.Endpoint(), "urls": urls})
 		return
@@ -80,6 +75,28 @@ func (p *printer) event(ev engine.Event) {
 		if !strings.Contains(e.Reason, "killed") {
 			p.line("%s %-12s worker %d (pid %d) ended: %s", ts, e.Function, e.Worker, e.PID, e.Reason)
 		}
+	case engine.FilesChanged:
+		if len(e.Functions) > 0 {
+			p.line("%s %-12s %d file(s) changed: reloading %s", ts, "watch", len(e.Paths), strings.Join(e.Functions, ", "))
+		}
+	case engine.ReloadFinished:
+		if e.Err != "" {
+			p.line("%s %-12s reload failed after %s: %s", ts, e.Function, ms(e.Took), e.Err)
+		} else {
+			p.line("%s %-12s reloaded in %s", ts, e.Function, ms(e.Took))
+		}
+	case engine.ProjectReloaded:
+		p.line("%s %-12s project file applied: added %v, removed %v, changed %v", ts, "config", e.Added, e.Removed, e.Changed)
+	case engine.ProjectInvalid:
+		p.line("%s %-12s project file edit rejected; still running the last good one:\n%s", ts, "config", e.Errors)
+	case engine.WatchFailed:
+		p.line("%s %-12s %s %s", ts, "watch", e.Err, e.Hint)
+	case engine.DriftDetected:
+		for _, w := range e.Warnings {
+			if !w.Silenced {
+				p.line("%s %-12s drift %s", ts, e.Function, w.String())
+			}
+		}
 	}
 }
 
@@ -127,6 +144,16 @@ func eventJSON(ev engine.Event) map[string]any {
 		if r.Error != nil {
 			m["errorType"], m["errorMessage"] = r.Error.Type, r.Error.Message
 		}
+	case engine.FilesChanged:
+		m["type"], m["paths"], m["functions"], m["projectFile"] = "files-changed", e.Paths, e.Functions, e.ProjectFile
+	case engine.ReloadFinished:
+		m["type"], m["function"], m["error"], m["tookMs"] = "reload-finished", e.Function, e.Err, float64(e.Took.Microseconds())/1000
+	case engine.ProjectReloaded:
+		m["type"], m["added"], m["removed"], m["changed"] = "project-reloaded", e.Added, e.Removed, e.Changed
+	case engine.ProjectInvalid:
+		m["type"], m["errors"] = "project-invalid", e.Errors
+	case engine.DriftDetected:
+		m["type"], m["function"], m["warnings"] = "drift", e.Function, e.Warnings
 	default:
 		m["type"] = fmt.Sprintf("%T", ev)
 	}

@@ -7,12 +7,15 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/lambdev/lambdev/config"
 	"github.com/lambdev/lambdev/engine"
 	"github.com/lambdev/lambdev/relay"
+	"github.com/lambdev/lambdev/tui"
 )
 
 type devFlags struct {
@@ -104,7 +107,12 @@ func runHeadless(g *globals, p *config.Project, f devFlags) error {
 	}()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	go s.eng.Start(ctx)
+	go func() {
+		s.eng.Start(ctx)
+		if err := s.eng.Watch(ctx); err != nil {
+			out.line("lambdev dev: hot reload off: %v", err)
+		}
+	}()
 	<-ctx.Done()
 	s.close(p)
 	<-done
@@ -112,10 +120,60 @@ func runHeadless(g *globals, p *config.Project, f devFlags) error {
 	return nil
 }
 
-// runWorkbench runs the TUI; until it exists, dev runs headless on the terminal.
+// runWorkbench runs the TUI. Everything the headless mode would print goes
+// to a log file instead, so nothing but the workbench touches the screen.
 func runWorkbench(g *globals, p *config.Project, f devFlags) error {
-	fmt.Fprintln(g.stderr, "lambdev: the workbench TUI is not built yet; running headless (Ctrl-C stops)")
-	return runHeadless(g, p, f)
+	logPath := filepath.Join(filepath.Dir(sessionPath(p)), "dev-"+filepath.Base(strings.TrimSuffix(sessionPath(p), ".json"))+".log")
+	if err := os.MkdirAll(filepath.Dir(logPath), 0o700); err != nil {
+		return failure(fmt.Errorf("log file: %w", err), "")
+	}
+	logf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return failure(fmt.Errorf("log file: %w", err), "")
+	}
+	defer logf.Close()
+	s, err := startSession(p, f.listen)
+	if err != nil {
+		return err
+	}
+	out := newPrinter(logf, false)
+	out.gateway(s.gw, p)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for ev := range s.sub.C {
+			out.event(ev)
+		}
+	}()
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	go s.eng.Start(ctx)
+	watcher := func(on bool) error { return s.eng.SetWatching(on) }
+	if err := s.eng.Watch(ctx); err != nil {
+		fmt.Fprintln(logf, "hot reload off: "+err.Error())
+		watcher = nil
+	}
+	err = tui.Run(ctx, s.eng, tui.Options{
+		Gateway: s.gw.Endpoint(),
+		URLs:    functionURLs(s.gw, p),
+		Mode:    "local",
+		Watcher: watcher,
+		LogFile: logf,
+	})
+	s.close(p)
+	<-done
+	fmt.Fprintf(g.stderr, "lambdev dev: stopped; the session log is %s\n", logPath)
+	return err
+}
+
+func functionURLs(gw *relay.Gateway, p *config.Project) map[string]string {
+	urls := map[string]string{}
+	for _, f := range p.Functions {
+		if f.URL != nil {
+			urls[f.Name] = gw.FunctionURL(f.Name)
+		}
+	}
+	return urls
 }
 
 func isTerminal(f *os.File) bool {
