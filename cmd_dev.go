@@ -47,6 +47,9 @@ func runDev(g *globals, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkRelayToken(p); err != nil {
+		return err
+	}
 	if !f.headless && !g.json {
 		if !isTerminal(os.Stdout) {
 			return usageErr("dev needs a terminal for its workbench; stdout is not a TTY")
@@ -107,6 +110,14 @@ func runHeadless(g *globals, p *config.Project, f devFlags) error {
 	}()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	rc, _, err := connectRelay(ctx, p, s.eng, func(format string, a ...any) { out.line(format, a...) })
+	if err != nil {
+		s.close(p)
+		return err
+	}
+	if rc != nil {
+		defer rc.Close()
+	}
 	go func() {
 		s.eng.Start(ctx)
 		if err := s.eng.Watch(ctx); err != nil {
@@ -147,6 +158,14 @@ func runWorkbench(g *globals, p *config.Project, f devFlags) error {
 	}()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
+	rc, relayStatus, err := connectRelay(ctx, p, s.eng, func(format string, a ...any) { fmt.Fprintf(logf, format+"\n", a...) })
+	if err != nil {
+		s.close(p)
+		return err
+	}
+	if rc != nil {
+		defer rc.Close()
+	}
 	go s.eng.Start(ctx)
 	watcher := func(on bool) error { return s.eng.SetWatching(on) }
 	if err := s.eng.Watch(ctx); err != nil {
@@ -158,6 +177,7 @@ func runWorkbench(g *globals, p *config.Project, f devFlags) error {
 		URLs:    functionURLs(s.gw, p),
 		Mode:    "local",
 		Watcher: watcher,
+		Relay:   relayStatus,
 		LogFile: logf,
 	})
 	s.close(p)
