@@ -34,7 +34,7 @@ var (
 // `lambdev invoke` once in a fresh engine (Init Duration + Duration from its
 // REPORT line), the RIE and serverless-offline by their first invoke after a
 // fresh start.
-func coldStart(ctx context.Context, t *tools, cfg config, logf func(string, ...any)) *coldResult {
+func coldStart(ctx context.Context, t *tools, cfg settings, logf func(string, ...any)) *coldResult {
 	res := &coldResult{vals: map[string][]float64{}, wall: map[string][]float64{}, notes: map[string]string{}}
 	dir, err := t.copyProject("cold")
 	if err != nil {
@@ -115,7 +115,7 @@ func lambdevInvokeOnce(ctx context.Context, t *tools, dir, fn string) (float64, 
 }
 
 // reportCold writes the cold-start table and verdicts.
-func reportCold(rep *report, res *coldResult, cfg config) {
+func reportCold(rep *report, res *coldResult, cfg settings) {
 	sec := rep.add("3. Cold start")
 	sec.note("New worker → first response, %d rounds, median (min–max). lambdev: `lambdev invoke FN` in a fresh "+
 		"engine, figure = the REPORT line's Init Duration + Duration (worker exec → ready → answer); the CLI column is "+

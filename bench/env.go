@@ -72,7 +72,7 @@ func rieVersion(path string) string {
 }
 
 // environment describes the machine and the versions measured.
-func environment(t *tools, cfg config) []string {
+func environment(t *tools, cfg settings) []string {
 	mode := "default"
 	switch {
 	case !cfg.peers:

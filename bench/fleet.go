@@ -12,6 +12,7 @@ import (
 type fleet struct {
 	floor   target
 	rie     *target
+	rieProc *proc
 	lambdev map[string]target // by runtime
 	sls     map[string]target // by runtime
 	skip    map[string]string // peer → why it is not measured
@@ -52,7 +53,8 @@ func startFleet(ctx context.Context, t *tools, logf func(string, ...any)) (*flee
 	} else if p, tg, err := startRIE(t); err != nil {
 		f.skip["rie"] = "not measured: aws-lambda-rie did not start: " + firstLine(err.Error())
 	} else {
-		f.rie, f.stops = &tg, append(f.stops, p.stop)
+		f.rie, f.rieProc = &tg, p
+		f.stops = append(f.stops, func() { f.rieProc.stop() })
 	}
 
 	if t.sls == "" {

@@ -22,8 +22,8 @@ import (
 	"time"
 )
 
-// config sets how much each section measures.
-type config struct {
+// settings set how much each section measures.
+type settings struct {
 	rounds, warmup, invokes int // warm latency
 	tpRounds                int
 	tpWindow, tpWarm        time.Duration
@@ -41,8 +41,8 @@ type config struct {
 // allSections in run order.
 var allSections = []string{"warm", "throughput", "cold", "reload", "scale"}
 
-func defaults(quick, smoke bool) config {
-	c := config{rounds: 5, warmup: 50, invokes: 1000, tpRounds: 3, tpWindow: time.Second, tpWarm: 250 * time.Millisecond,
+func defaults(quick, smoke bool) settings {
+	c := settings{rounds: 5, warmup: 50, invokes: 1000, tpRounds: 3, tpWindow: time.Second, tpWarm: 250 * time.Millisecond,
 		coldRounds: 3, reloadRounds: 5, reloadWait: 10 * time.Second, sizes: []int{1, 50, 200}, scaleRounds: 3,
 		history: 100000, tuiCount: 5, peers: true}
 	if quick {
@@ -85,7 +85,7 @@ func main() {
 
 // runAll runs the selected sections and returns the report's Markdown,
 // written to cfg.out as well.
-func runAll(ctx context.Context, cfg config, logf func(string, ...any)) (string, error) {
+func runAll(ctx context.Context, cfg settings, logf func(string, ...any)) (string, error) {
 	root, err := repoRoot()
 	if err != nil {
 		return "", err
@@ -113,7 +113,7 @@ func runAll(ctx context.Context, cfg config, logf func(string, ...any)) (string,
 		}
 		if cfg.sections["throughput"] {
 			load := loadAvg()
-			res, note := throughput(ctx, f, cfg, logf)
+			res, note := throughput(ctx, t, f, cfg, logf)
 			reportThroughput(rep, f, res, note, cfg)
 			rep.sections[len(rep.sections)-1].note("Load average before/after: %s / %s.", load, loadAvg())
 		}

@@ -60,7 +60,7 @@ func awaitNew(ctx context.Context, url, marker string, saved time.Time, limit ti
 
 // hotReload measures save → first new response for lambdev (dev --headless)
 // and serverless-offline --reloadHandler, interleaved.
-func hotReload(ctx context.Context, t *tools, cfg config, logf func(string, ...any)) *coldResult {
+func hotReload(ctx context.Context, t *tools, cfg settings, logf func(string, ...any)) *coldResult {
 	res := &coldResult{vals: map[string][]float64{}, notes: map[string]string{}}
 	lamURL := map[string]string{}
 	var lamEd, slsEd *editor
@@ -73,6 +73,16 @@ func hotReload(ctx context.Context, t *tools, cfg config, logf func(string, ...a
 		lamEd = &editor{dir: dir}
 		for _, rt := range runtimes {
 			lamURL[rt] = s.url(fnName[rt])
+		}
+		// Is reload wired? One Python save first, not counted.
+		marker, saved, err := lamEd.save("python")
+		if err == nil {
+			_, err = awaitNew(ctx, lamURL["python"], marker, saved, cfg.reloadWait)
+		}
+		if err != nil {
+			lamEd = nil
+			res.notes["lambdev"] = "not measured: hot reload not wired yet (`lambdev dev --headless` still gave the " +
+				"old answer " + cfg.reloadWait.String() + " after a save of " + handlerFile["python"] + ")"
 		}
 	}
 	slsURL := map[string]string{}
@@ -105,7 +115,7 @@ func hotReload(ctx context.Context, t *tools, cfg config, logf func(string, ...a
 	for r := range cfg.reloadRounds {
 		logf("hot reload: round %d/%d", r+1, cfg.reloadRounds)
 		for _, s := range rotate(steps, r) {
-			if res.notes[s.row] != "" || (s.ed == lamEd && res.notes["lambdev"] != "") {
+			if res.notes[s.row] != "" {
 				continue
 			}
 			limit := cfg.reloadWait
@@ -121,27 +131,13 @@ func hotReload(ctx context.Context, t *tools, cfg config, logf func(string, ...a
 				}
 			}
 			res.notes[s.row] = "not measured: " + firstLine(err.Error())
-			if s.ed == lamEd && !hasPrefixRow(res, "lambdev") {
-				res.notes["lambdev"] = "not measured: hot reload not wired yet (`lambdev dev` gave no new answer " +
-					cfg.reloadWait.String() + " after a save of " + handlerFile[s.rt] + ")"
-			}
 		}
 	}
 	return res
 }
 
-// hasPrefixRow reports whether any row starting with prefix has a value.
-func hasPrefixRow(res *coldResult, prefix string) bool {
-	for row := range res.vals {
-		if len(row) >= len(prefix) && row[:len(prefix)] == prefix {
-			return true
-		}
-	}
-	return false
-}
-
 // reportReload writes the hot-reload table and verdicts.
-func reportReload(rep *report, res *coldResult, cfg config) {
+func reportReload(rep *report, res *coldResult, cfg settings) {
 	sec := rep.add("4. Hot reload")
 	sec.note("Save (an in-place write of the handler file changing the version it answers) → first response "+
 		"with the new version, polling with invokes; %d rounds, median (min–max). serverless-offline runs with "+

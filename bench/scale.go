@@ -36,6 +36,10 @@ func genProject(t *tools, n int) (string, error) {
 	return dir, os.WriteFile(filepath.Join(dir, "lambdev.yaml"), []byte(b.String()), 0o644)
 }
 
+// scaleBudget: a project size whose startup took longer is not started again
+// (one round), so that a slow startup cannot stretch the run by many minutes.
+const scaleBudget = 30 * time.Second
+
 // scaleResult holds startup times per project size and the memory figures.
 type scaleResult struct {
 	startup map[int][]float64 // ms per round
@@ -46,7 +50,7 @@ type scaleResult struct {
 
 // scale measures startup to ready per project size, then lambdev's RSS with
 // the largest project after cfg.history invocations.
-func scale(ctx context.Context, t *tools, cfg config, logf func(string, ...any)) *scaleResult {
+func scale(ctx context.Context, t *tools, cfg settings, logf func(string, ...any)) *scaleResult {
 	res := &scaleResult{startup: map[int][]float64{}, errs: map[int]string{}}
 	dirs := map[int]string{}
 	for _, n := range cfg.sizes {
@@ -56,9 +60,11 @@ func scale(ctx context.Context, t *tools, cfg config, logf func(string, ...any))
 		}
 		dirs[n] = d
 	}
+	big := cfg.sizes[len(cfg.sizes)-1]
+	long := map[int]bool{}
 	for r := range cfg.scaleRounds {
 		for _, n := range rotate(cfg.sizes, r) {
-			if res.errs[n] != "" {
+			if res.errs[n] != "" || long[n] {
 				continue
 			}
 			logf("scale: %d functions, round %d/%d", n, r+1, cfg.scaleRounds)
@@ -68,23 +74,24 @@ func scale(ctx context.Context, t *tools, cfg config, logf func(string, ...any))
 				continue
 			}
 			res.startup[n] = append(res.startup[n], ms(s.startupTime()))
+			long[n] = s.startupTime() > scaleBudget
+			if n == big && res.mem == nil && (long[n] || r == cfg.scaleRounds-1) {
+				// The memory figures reuse the largest project's last session.
+				logf("scale: RSS with %d functions and %d invocations", big, cfg.history)
+				memory(ctx, s, big, cfg.history, res)
+			}
 			s.p.stop()
 		}
 	}
-	big := cfg.sizes[len(cfg.sizes)-1]
-	logf("scale: RSS with %d functions and %d invocations", big, cfg.history)
-	res.memErr = memory(ctx, t, dirs[big], big, cfg.history, res)
+	if res.mem == nil {
+		res.memErr = fmt.Sprintf("the %d-function project did not start: %s", big, res.errs[big])
+	}
 	return res
 }
 
 // memory records lambdev's RSS after start and after history invocations
 // spread over every function at concurrency 8.
-func memory(ctx context.Context, t *tools, dir string, n, history int, res *scaleResult) string {
-	s, err := startLambdev(t, dir, n, 5*time.Minute)
-	if err != nil {
-		return firstLine(err.Error())
-	}
-	defer s.p.stop()
+func memory(ctx context.Context, s *session, n, history int, res *scaleResult) {
 	pid := s.p.pid()
 	kb := func(v int64) string { return fmt.Sprintf("%.1f MiB", float64(v)/1024) }
 	workers, nw := childrenRSSKB(pid)
@@ -110,7 +117,6 @@ func memory(ctx context.Context, t *tools, dir string, n, history int, res *scal
 	took := time.Since(start)
 	res.mem = append(res.mem, fmt.Sprintf("lambdev RSS after %d invocations (%.0f/s, %d errors)", history, float64(history)/took.Seconds(), bad.Load()), kb(rssKB(pid, "VmRSS")))
 	res.mem = append(res.mem, "lambdev peak RSS (VmHWM)", kb(rssKB(pid, "VmHWM")))
-	return ""
 }
 
 // benchLine matches a `go test -bench` result line.
@@ -146,11 +152,12 @@ func tuiView(ctx context.Context, t *tools, count int) (map[string][]float64, []
 }
 
 // reportScale writes the scale section: startup, memory and the TUI.
-func reportScale(rep *report, res *scaleResult, tui map[string][]float64, order []string, tuiErr string, cfg config) {
+func reportScale(rep *report, res *scaleResult, tui map[string][]float64, order []string, tuiErr string, cfg settings) {
 	sec := rep.add("5. Scale")
 	sec.note("Startup = exec of `lambdev dev --headless --json` → the engine's last `ready` state event (every "+
 		"function prepared and one warm worker each), Python functions generated into a temporary project; "+
-		"%d rounds, sizes interleaved, median (min–max).", cfg.scaleRounds)
+		"up to %d rounds, sizes interleaved, median (min–max); a size whose startup took over %s is run once.",
+		cfg.scaleRounds, scaleBudget)
 	var rows [][]string
 	for _, n := range cfg.sizes {
 		v := summarize(res.startup[n]).msf()

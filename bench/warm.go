@@ -15,7 +15,7 @@ type series struct {
 }
 
 // warmLatency measures sequential invokes to every target, round-robin.
-func warmLatency(ctx context.Context, f *fleet, cfg config, logf func(string, ...any)) map[string]*series {
+func warmLatency(ctx context.Context, f *fleet, cfg settings, logf func(string, ...any)) map[string]*series {
 	targets := f.all()
 	out := map[string]*series{}
 	for _, t := range targets {
@@ -41,7 +41,7 @@ func warmLatency(ctx context.Context, f *fleet, cfg config, logf func(string, ..
 }
 
 // reportWarm writes the warm latency table, the ratios and the verdicts.
-func reportWarm(rep *report, f *fleet, res map[string]*series, cfg config) {
+func reportWarm(rep *report, f *fleet, res map[string]*series, cfg settings) {
 	sec := rep.add("1. Warm invoke latency")
 	sec.note("Sequential invokes of the echo handler (`%s`), %d per round after %d warm-up invokes, %d rounds; "+
 		"p50/p99 are per round, shown as median (min–max) over rounds. lambdev is the built binary "+
