@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -22,6 +21,7 @@ type devFlags struct {
 	headless bool
 	listen   string
 	aws      bool
+	cloud    bool // set once the cloud side is deployed
 }
 
 func runDev(g *globals, args []string) error {
@@ -40,9 +40,6 @@ func runDev(g *globals, args []string) error {
 	if g.ci {
 		return usageErr("--ci deploys strictly; it cannot run dev (use `lambdev deploy --ci`)")
 	}
-	if f.aws {
-		return failure(errors.New("dev --aws: the relay bridge is not built yet"), "run `lambdev dev` for local development")
-	}
 	p, err := g.load()
 	if err != nil {
 		return err
@@ -50,10 +47,13 @@ func runDev(g *globals, args []string) error {
 	if err := checkRelayToken(p); err != nil {
 		return err
 	}
+	if !f.headless && !g.json && !isTerminal(os.Stdout) {
+		return usageErr("dev needs a terminal for its workbench; stdout is not a TTY (use --headless)")
+	}
+	if f.aws {
+		return runCloudDev(g, p, f)
+	}
 	if !f.headless && !g.json {
-		if !isTerminal(os.Stdout) {
-			return usageErr("dev needs a terminal for its workbench; stdout is not a TTY")
-		}
 		return runWorkbench(g, p, f)
 	}
 	return runHeadless(g, p, f)
@@ -67,8 +67,9 @@ type session struct {
 }
 
 // startSession wires the engine and the gateway; the caller closes it.
-func startSession(p *config.Project, listen string) (*session, error) {
-	eng, err := engine.New(p, engine.Options{})
+func startSession(p *config.Project, f devFlags) (*session, error) {
+	listen := f.listen
+	eng, err := engine.New(p, engine.Options{Cloud: f.cloud, Load: config.LoadOptions{Stage: p.Stage}})
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +96,7 @@ func (s *session) close(p *config.Project) {
 }
 
 func runHeadless(g *globals, p *config.Project, f devFlags) error {
-	s, err := startSession(p, f.listen)
+	s, err := startSession(p, f)
 	if err != nil {
 		return err
 	}
@@ -143,7 +144,7 @@ func runWorkbench(g *globals, p *config.Project, f devFlags) error {
 		return failure(fmt.Errorf("log file: %w", err), "")
 	}
 	defer logf.Close()
-	s, err := startSession(p, f.listen)
+	s, err := startSession(p, f)
 	if err != nil {
 		return err
 	}
@@ -175,7 +176,7 @@ func runWorkbench(g *globals, p *config.Project, f devFlags) error {
 	err = tui.Run(ctx, s.eng, tui.Options{
 		Gateway: s.gw.Endpoint(),
 		URLs:    functionURLs(s.gw, p),
-		Mode:    "local",
+		Mode:    map[bool]string{false: "local", true: "aws"}[f.cloud],
 		Watcher: watcher,
 		Relay:   relayStatus,
 		LogFile: logf,

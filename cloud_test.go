@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+
+	"github.com/lambdev/lambdev/internal/testutil"
+)
+
+// TestCloudDevDeploysBridgesAgainstMoto runs `lambdev dev --aws --headless`
+// against moto: live functions must be deployed as the bridge on
+// provided.al2023 with their declared architecture and the relay settings,
+// the dev: false function exactly as declared; then the local session runs.
+func TestCloudDevDeploysBridgesAgainstMoto(t *testing.T) {
+	url, stop, err := testutil.StartMoto()
+	defer stop()
+	if err != nil {
+		if os.Getenv("LAMBDEV_REQUIRE_MOTO") == "1" {
+			t.Fatalf("LAMBDEV_REQUIRE_MOTO=1 but moto is unavailable: %v", err)
+		}
+		t.Skipf("moto unavailable: %v", err)
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "lambdev")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	project := filepath.Join(dir, "lambdev.yaml")
+	yaml, err := os.ReadFile(sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(yaml), "region: us-east-1", "region: us-east-1\nrelay: ws://127.0.0.1:1", 1)
+	if out, err := exec.Command("cp", "-r", "testdata/sample/functions", dir).CombinedOutput(); err != nil {
+		t.Fatalf("copy the sample: %v\n%s", err, out)
+	}
+	if err := os.WriteFile(project, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gocache, _ := exec.Command("go", "env", "GOCACHE").Output()
+	cmd := exec.Command(bin, "dev", "--aws", "--headless", "-f", project, "--listen", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL="+url, "AWS_ACCESS_KEY_ID=testing", "AWS_SECRET_ACCESS_KEY=testing",
+		"AWS_REGION=us-east-1", "AWS_EC2_METADATA_DISABLED=true", "LAMBDEV_RELAY_TOKEN=tok",
+		"XDG_CACHE_HOME="+t.TempDir(), "GOCACHE="+strings.TrimSpace(string(gocache)))
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	sc := bufio.NewScanner(stdout)
+	var seen []string
+	for sc.Scan() {
+		seen = append(seen, sc.Text())
+		if strings.HasPrefix(sc.Text(), "lambdev dev: gateway ") {
+			break
+		}
+	}
+	if len(seen) == 0 || !strings.HasPrefix(seen[len(seen)-1], "lambdev dev: gateway ") {
+		t.Fatalf("dev --aws never started its local session:\n%s", strings.Join(seen, "\n"))
+	}
+	go func() {
+		for sc.Scan() {
+		}
+	}()
+	client := lambda.New(lambda.Options{Region: "us-east-1", BaseEndpoint: aws.String(url), Credentials: credentials.NewStaticCredentialsProvider("testing", "testing", "")})
+	want := map[string]string{"api": "provided.al2023", "web": "provided.al2023", "worker": "provided.al2023", "legacy": "python3.11"}
+	for fn, rt := range want {
+		out, err := client.GetFunction(context.Background(), &lambda.GetFunctionInput{FunctionName: aws.String("hello-dev-" + fn)})
+		if err != nil {
+			t.Errorf("%s: %v", fn, err)
+			continue
+		}
+		c := out.Configuration
+		if string(c.Runtime) != rt {
+			t.Errorf("%s deployed on %s, want %s", fn, c.Runtime, rt)
+		}
+		env := map[string]string{}
+		if c.Environment != nil {
+			env = c.Environment.Variables
+		}
+		bridged := fn != "legacy"
+		if bridged != (env["LAMBDEV_RELAY_URL"] == "ws://127.0.0.1:1" && env["LAMBDEV_FUNCTION"] == fn) {
+			t.Errorf("%s: relay env %v (bridged %v)", fn, env, bridged)
+		}
+		if bridged && aws.ToString(c.Handler) != "bootstrap" {
+			t.Errorf("%s: handler %s, want bootstrap", fn, aws.ToString(c.Handler))
+		}
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("dev --aws did not exit cleanly on SIGTERM: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Error("dev --aws did not exit within 30s of SIGTERM")
+	}
+}
