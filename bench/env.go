@@ -80,9 +80,12 @@ func environment(t *tools, cfg settings) []string {
 	case cfg.invokes < 1000:
 		mode = "-quick"
 	}
+	rev := output(t.root, "git", "rev-parse", "--short", "HEAD")
+	if output(t.root, "git", "status", "--porcelain", "--untracked-files=no") != "" {
+		rev += " plus the work tree's uncommitted changes"
+	}
 	h := []string{
-		fmt.Sprintf("Run: %s, mode %s; lambdev %s.", time.Now().UTC().Format("2006-01-02 15:04 MST"), mode,
-			output(t.root, "git", "rev-parse", "--short", "HEAD")),
+		fmt.Sprintf("Run: %s, mode %s; lambdev %s, built from the work tree.", time.Now().UTC().Format("2006-01-02 15:04 MST"), mode, rev),
 		fmt.Sprintf("Machine: %s, %d cores, %s/%s; load average (1/5/15 min) at the start: %s.",
 			cpuModel(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, loadAvg()),
 		fmt.Sprintf("Tools: %s, %s, node %s.", output(t.root, "go", "version"), output(t.root, "python3", "--version"),

@@ -17,6 +17,10 @@ var handlerFile = map[string]string{
 	"node":   "functions/node/index.js",
 }
 
+// watchSettle is how long after "ready" the harness waits before the first
+// save, for lambdev's watcher to be set up.
+const watchSettle = time.Second
+
 // markerRe finds the version marker every handler returns as "v".
 var markerRe = regexp.MustCompile(`"v[0-9]+"`)
 
@@ -74,7 +78,10 @@ func hotReload(ctx context.Context, t *tools, cfg settings, logf func(string, ..
 		for _, rt := range runtimes {
 			lamURL[rt] = s.url(fnName[rt])
 		}
-		// Is reload wired? One Python save first, not counted.
+		// The watcher starts only after every function is ready (and publishes
+		// no event when it does): give it a moment, then check that reload is
+		// wired with one Python save that is not counted.
+		time.Sleep(watchSettle)
 		marker, saved, err := lamEd.save("python")
 		if err == nil {
 			_, err = awaitNew(ctx, lamURL["python"], marker, saved, cfg.reloadWait)
