@@ -1,0 +1,108 @@
+package relay
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/lambdev/lambdev/config"
+	"github.com/lambdev/lambdev/engine"
+)
+
+// benchGateway serves the engine test project (Python, Node, Go handlers)
+// through a real gateway on loopback.
+func benchGateway(b *testing.B) (*Gateway, func()) {
+	b.Helper()
+	p, err := config.Load("../engine/testdata/proj/lambdev.yaml", config.LoadOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	eng, err := engine.New(p, engine.Options{BuildDir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	gw := NewGateway(eng)
+	if err := gw.Listen("127.0.0.1:0"); err != nil {
+		b.Fatal(err)
+	}
+	go gw.Serve()
+	return gw, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		gw.Shutdown(ctx)
+		eng.Close()
+	}
+}
+
+var benchClient = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+
+func post(b *testing.B, url string, body []byte) {
+	resp, err := benchClient.Post(url, "application/json", bytes.NewReader(body))
+	if err != nil {
+		b.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("X-Amz-Function-Error") != "" {
+		b.Fatalf("status %d function error %q", resp.StatusCode, resp.Header.Get("X-Amz-Function-Error"))
+	}
+}
+
+// report adds p50/p99 in microseconds from per-iteration samples.
+func report(b *testing.B, samples []time.Duration) {
+	sort.Slice(samples, func(i, j int) bool { return samples[i] < samples[j] })
+	q := func(f float64) float64 { return float64(samples[int(f*float64(len(samples)-1))].Nanoseconds()) / 1000 }
+	b.ReportMetric(q(0.50), "p50-µs")
+	b.ReportMetric(q(0.99), "p99-µs")
+}
+
+func benchURL(b *testing.B, url string) {
+	body := []byte(`{"k":"v"}`)
+	post(b, url, body) // cold start outside the measurement
+	samples := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		post(b, url, body)
+		samples = append(samples, time.Since(t0))
+	}
+	b.StopTimer()
+	report(b, samples)
+}
+
+// BenchmarkLoopbackFloor is one keep-alive HTTP round trip on loopback with
+// the same client: the floor the Invoke API numbers compare against.
+func BenchmarkLoopbackFloor(b *testing.B) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Write([]byte(`{"k":"v"}`))
+	})}
+	go srv.Serve(ln)
+	defer srv.Close()
+	benchURL(b, "http://"+ln.Addr().String()+"/")
+}
+
+// BenchmarkInvokeAPI is a warm invocation through the Invoke API → engine →
+// worker → back, per runtime, measured beside the floor in the same run.
+func BenchmarkInvokeAPI(b *testing.B) {
+	if os.Getenv("LAMBDEV_BENCH_SKIP_WORKERS") == "1" {
+		b.Skip("workers disabled")
+	}
+	gw, stop := benchGateway(b)
+	defer stop()
+	for _, fn := range []string{"goecho", "echo", "nodeecho"} {
+		b.Run(fn, func(b *testing.B) {
+			benchURL(b, gw.Endpoint()+"/2015-03-31/functions/"+fn+"/invocations")
+		})
+	}
+}
