@@ -9,13 +9,16 @@ import (
 
 	"github.com/lambdev/lambdev/config"
 	"github.com/lambdev/lambdev/engine"
+	"github.com/lambdev/lambdev/engine/deploy"
 	"github.com/lambdev/lambdev/engine/drift"
 )
 
 func runCheck(g *globals, args []string) error {
 	mode := string(drift.ModeLocal)
-	rest, err := g.commandFlags("check", "check [--mode local|cloud-dev|deploy] [--json]", args, func(fs *flag.FlagSet) {
+	deployed := false
+	rest, err := g.commandFlags("check", "check [--mode local|cloud-dev|deploy] [--deployed] [--json]", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&mode, "mode", mode, "local (lambdev dev), cloud-dev (dev --aws) or deploy")
+		fs.BoolVar(&deployed, "deployed", false, "also compare what is deployed in AWS with the project file (needs credentials)")
 	})
 	if err != nil {
 		return err
@@ -33,6 +36,13 @@ func runCheck(g *globals, args []string) error {
 	ws, err := driftWarnings(p, drift.Mode(mode))
 	if err != nil {
 		return err
+	}
+	if deployed {
+		dw, err := deployedDrift(g, p, drift.Mode(mode))
+		if err != nil {
+			return err
+		}
+		ws = append(ws, dw...)
 	}
 	errs, warns, infos := drift.Summary(ws)
 	if g.json {
@@ -88,4 +98,35 @@ func nonNil(ws []drift.Warning) []drift.Warning {
 		return []drift.Warning{}
 	}
 	return ws
+}
+
+// deployedDrift reads each function's deployed configuration and reports
+// where it differs from what lambdev would deploy in mode (the bridge for
+// live functions in cloud dev, the declared function otherwise).
+func deployedDrift(g *globals, p *config.Project, mode drift.Mode) ([]drift.Warning, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	d, err := deploy.New(ctx, deploy.Options{Region: p.Region})
+	if err != nil {
+		return nil, failure(err, deploy.Hint(err))
+	}
+	got, err := d.Inspect(ctx, p)
+	if err != nil {
+		return nil, failure(err, deploy.Hint(err))
+	}
+	in := drift.Input{Project: p, Mode: drift.ModeDeploy, Host: drift.DetectHost(), Now: time.Now(), Deployed: map[string]drift.DeployedConfig{}}
+	if mode == drift.ModeCloudDev {
+		in.Mode = mode
+	}
+	for name, dc := range got {
+		in.Deployed[name] = drift.DeployedConfig{Runtime: dc.Runtime, Handler: dc.Handler, MemoryMB: dc.MemoryMB,
+			Timeout: dc.Timeout, Architecture: dc.Architecture, EnvKeys: dc.EnvKeys}
+	}
+	var out []drift.Warning
+	for _, w := range drift.Check(in) {
+		if w.Rule == drift.RuleDeployedConfig {
+			out = append(out, w)
+		}
+	}
+	return out, nil
 }

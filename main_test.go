@@ -2,11 +2,16 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/lambdev/lambdev/internal/testutil"
 )
@@ -157,6 +162,32 @@ func TestCIDeployAgainstMoto(t *testing.T) {
 		if f.Action != "unchanged" {
 			t.Errorf("second deploy of %s: %s, want unchanged", f.Function, f.Action)
 		}
+	}
+	// Someone changes a deployed function by hand: check --deployed says so.
+	if out, _, code := cli(t, "check", "--mode", "deploy", "--deployed", "--json", "-f", sample); code != 0 || strings.Contains(out, "deployed-config") {
+		t.Errorf("check --deployed right after deploy: exit %d\n%s", code, out)
+	}
+	client := lambda.New(lambda.Options{Region: "us-east-1", BaseEndpoint: aws.String(url),
+		Credentials: credentials.NewStaticCredentialsProvider("testing", "testing", "")})
+	if _, err := client.UpdateFunctionConfiguration(context.Background(), &lambda.UpdateFunctionConfigurationInput{
+		FunctionName: aws.String("hello-dev-api"), MemorySize: aws.Int32(1024)}); err != nil {
+		t.Fatal(err)
+	}
+	out, _, _ := cli(t, "check", "--mode", "deploy", "--deployed", "--json", "-f", sample)
+	var checked struct {
+		Warnings []struct{ Rule, Function, Dev, Prod string } `json:"warnings"`
+	}
+	if err := json.Unmarshal([]byte(out), &checked); err != nil {
+		t.Fatalf("check --json: %v\n%s", err, out)
+	}
+	found := false
+	for _, w := range checked.Warnings {
+		if w.Rule == "deployed-config" && w.Function == "api" && strings.Contains(w.Dev+w.Prod, "1024") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("check --deployed did not report api's memory changed to 1024:\n%s", out)
 	}
 	if _, errOut, code := cli(t, "remove", "-f", sample); code != 0 {
 		t.Errorf("remove exit %d: %s", code, errOut)
