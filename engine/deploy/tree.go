@@ -120,47 +120,9 @@ func (w *walker) ignored(rel string) bool {
 	return false
 }
 
-// matchGlob matches a slash path against a glob. A glob without "/" matches any
-// path element (like .gitignore); "**" matches any number of elements; a glob
-// matching a directory matches everything below it.
-func matchGlob(glob, name string) bool {
-	glob = strings.TrimSuffix(strings.TrimPrefix(filepath.ToSlash(glob), "./"), "/")
-	parts := strings.Split(name, "/")
-	if !strings.Contains(glob, "/") {
-		for _, p := range parts {
-			if ok, _ := path.Match(glob, p); ok {
-				return true
-			}
-		}
-		return false
-	}
-	g := strings.Split(glob, "/")
-	for n := 1; n <= len(parts); n++ {
-		if matchParts(g, parts[:n]) {
-			return true
-		}
-	}
-	return false
-}
-
-func matchParts(g, parts []string) bool {
-	if len(g) == 0 {
-		return len(parts) == 0
-	}
-	if g[0] == "**" {
-		for i := 0; i <= len(parts); i++ {
-			if matchParts(g[1:], parts[i:]) {
-				return true
-			}
-		}
-		return false
-	}
-	if len(parts) == 0 {
-		return false
-	}
-	ok, _ := path.Match(g[0], parts[0])
-	return ok && matchParts(g[1:], parts[1:])
-}
+// matchGlob matches a slash path against a glob (config.MatchGlob: the
+// rules hot reload uses too).
+func matchGlob(glob, name string) bool { return config.MatchGlob(glob, name) }
 
 // providedEntries packages the bootstrap's directory, with the bootstrap
 // stored as an executable named "bootstrap" at the zip root.

@@ -2,8 +2,9 @@ package watch
 
 import (
 	"path"
-	"path/filepath"
 	"strings"
+
+	"github.com/lambdev/lambdev/config"
 )
 
 // IgnoredDirs are directory names never watched: VCS metadata, dependency
@@ -33,7 +34,7 @@ func newIgnorer(globs []string) *ignorer {
 		ig.dirs[d] = true
 	}
 	for _, g := range globs {
-		if g = cleanGlob(g); g != "" {
+		if g = config.CleanGlob(g); g != "" {
 			ig.globs = append(ig.globs, g)
 		}
 	}
@@ -60,64 +61,13 @@ func (ig *ignorer) ignored(rel string) bool {
 		}
 	}
 	for _, g := range ig.globs {
-		if matchGlobParts(g, parts) {
+		if config.MatchGlobParts(g, parts) {
 			return true
 		}
 	}
 	return false
 }
 
-// cleanGlob normalises a user glob: slash-separated, no "./" prefix or "/" suffix.
-func cleanGlob(g string) string {
-	g = strings.TrimPrefix(filepath.ToSlash(strings.TrimSpace(g)), "./")
-	return strings.TrimSuffix(g, "/")
-}
-
-// MatchGlob reports whether the slash-separated relative path name matches
-// glob, with the semantics packaging uses: path.Match per element, "**"
-// spans any number of elements, a glob without "/" matches any element (like
-// .gitignore), and a glob matching a directory matches everything below it.
-func MatchGlob(glob, name string) bool {
-	g := cleanGlob(glob)
-	if g == "" {
-		return false
-	}
-	return matchGlobParts(g, strings.Split(filepath.ToSlash(name), "/"))
-}
-
-func matchGlobParts(glob string, parts []string) bool {
-	if !strings.Contains(glob, "/") {
-		for _, p := range parts {
-			if ok, _ := path.Match(glob, p); ok {
-				return true
-			}
-		}
-		return false
-	}
-	g := strings.Split(glob, "/")
-	for n := 1; n <= len(parts); n++ {
-		if matchParts(g, parts[:n]) {
-			return true
-		}
-	}
-	return false
-}
-
-func matchParts(g, parts []string) bool {
-	if len(g) == 0 {
-		return len(parts) == 0
-	}
-	if g[0] == "**" {
-		for i := 0; i <= len(parts); i++ {
-			if matchParts(g[1:], parts[i:]) {
-				return true
-			}
-		}
-		return false
-	}
-	if len(parts) == 0 {
-		return false
-	}
-	ok, _ := path.Match(g[0], parts[0])
-	return ok && matchParts(g[1:], parts[1:])
-}
+// MatchGlob reports whether the relative path name matches glob (see
+// config.MatchGlob: the rules packaging uses too).
+func MatchGlob(glob, name string) bool { return config.MatchGlob(glob, name) }
