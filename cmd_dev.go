@@ -86,6 +86,19 @@ func startSession(p *config.Project, f devFlags) (*session, error) {
 	return s, nil
 }
 
+// printTo prints the session's events until it closes; the returned channel
+// closes once every event has been printed.
+func (s *session) printTo(out *printer) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for ev := range s.sub.C {
+			out.event(ev)
+		}
+	}()
+	return done
+}
+
 // close shuts the gateway down, then stops every worker.
 func (s *session) close(p *config.Project) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -102,13 +115,7 @@ func runHeadless(g *globals, p *config.Project, f devFlags) error {
 	}
 	out := newPrinter(g.stdout, g.json)
 	out.gateway(s.gw, p)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for ev := range s.sub.C {
-			out.event(ev)
-		}
-	}()
+	done := s.printTo(out)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	rc, _, err := connectRelay(ctx, p, s.eng, func(format string, a ...any) { out.line(format, a...) })
@@ -150,13 +157,7 @@ func runWorkbench(g *globals, p *config.Project, f devFlags) error {
 	}
 	out := newPrinter(logf, false)
 	out.gateway(s.gw, p)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for ev := range s.sub.C {
-			out.event(ev)
-		}
-	}()
+	done := s.printTo(out)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
 	rc, relayStatus, err := connectRelay(ctx, p, s.eng, func(format string, a ...any) { fmt.Fprintf(logf, format+"\n", a...) })
