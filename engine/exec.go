@@ -37,7 +37,7 @@ func (e *Engine) Invoke(ctx context.Context, req Request) (Result, error) {
 			break
 		}
 		var delivered bool
-		res, delivered = fn.run(w, &req, cold)
+		res, delivered = fn.run(w, &req, cold, attempt == 0)
 		// A warm worker that died before its runtime took the event (it had
 		// exited after its previous answer) never ran this invocation: retry
 		// once on a fresh worker.
@@ -82,11 +82,14 @@ func (e *Engine) check(req *Request) (*function, error) {
 }
 
 // run executes req on w and returns how it ended, and whether the runtime
-// received the event at all; w is released or retired.
-func (fn *function) run(w *worker, req *Request, cold bool) (Result, bool) {
+// received the event at all; w is released or retired. announce is false on
+// the retry of an event the first worker never took, so it starts once.
+func (fn *function) run(w *worker, req *Request, cold, announce bool) (Result, bool) {
 	r := &running{req: req, id: req.RequestID}
 	r.logs.max = maxInvocationLogs
-	fn.eng.publish(InvocationStarted{At: now(), RequestID: req.RequestID, Function: fn.cfg.Name, Source: req.Source, Payload: req.Payload, Cold: cold})
+	if announce {
+		fn.eng.publish(InvocationStarted{At: now(), RequestID: req.RequestID, Function: fn.cfg.Name, Source: req.Source, Payload: req.Payload, Cold: cold})
+	}
 	res := Result{RequestID: req.RequestID, Function: fn.cfg.Name, Cold: cold, Started: time.Now()}
 	if cold {
 		if bad, ok := fn.init(w, r, &res); !ok {
