@@ -7,8 +7,10 @@ import (
 	"testing"
 )
 
-// §1.4: /error bodies are parsed leniently and normalised to
-// {"errorMessage","errorType","stackTrace"}; the Error-Type header is optional.
+// §1.4: /error bodies are parsed leniently. A JSON error object reaches the
+// invoker as the runtime sent it (Python's requestId, Node's trace), as Lambda
+// passes it through; anything else is rendered as
+// {"errorMessage","errorType","stackTrace"}. The Error-Type header is optional.
 func TestErrorNormalisation(t *testing.T) {
 	cases := []struct {
 		name, header, body string
@@ -17,13 +19,13 @@ func TestErrorNormalisation(t *testing.T) {
 		{"aws-lambda-go", "", `{"errorMessage":"boom","errorType":"errorString"}`,
 			`{"errorMessage":"boom","errorType":"errorString"}`, "errorString"},
 		{"python strings", "Unhandled", `{"errorMessage":"x","errorType":"KeyError","requestId":"r","stackTrace":["  File \"a.py\", line 1\n"]}`,
-			`{"errorMessage":"x","errorType":"KeyError","stackTrace":["  File \"a.py\", line 1\n"]}`, "Unhandled"},
+			`{"errorMessage":"x","errorType":"KeyError","requestId":"r","stackTrace":["  File \"a.py\", line 1\n"]}`, "Unhandled"},
 		{"go frames", "", `{"errorMessage":"p","errorType":"string","stackTrace":[{"path":"a.go","line":3,"label":"f"}]}`,
 			`{"errorMessage":"p","errorType":"string","stackTrace":[{"path":"a.go","line":3,"label":"f"}]}`, "string"},
 		{"node trace", "", `{"errorType":"TypeError","errorMessage":"bad","trace":["TypeError: bad","    at x"]}`,
-			`{"errorMessage":"bad","errorType":"TypeError","stackTrace":["TypeError: bad","    at x"]}`, "TypeError"},
+			`{"errorType":"TypeError","errorMessage":"bad","trace":["TypeError: bad","    at x"]}`, "TypeError"},
 		{"type from header only", "Runtime.NoSuchHandler", `{"errorMessage":"no handler"}`,
-			`{"errorMessage":"no handler","errorType":"Runtime.NoSuchHandler"}`, "Runtime.NoSuchHandler"},
+			`{"errorMessage":"no handler"}`, "Runtime.NoSuchHandler"},
 		{"empty body with header", "Runtime.ConfigInvalid", ``,
 			`{"errorMessage":"Runtime.ConfigInvalid","errorType":"Runtime.ConfigInvalid"}`, "Runtime.ConfigInvalid"},
 		{"empty body no header", "", ``,
@@ -33,9 +35,11 @@ func TestErrorNormalisation(t *testing.T) {
 		{"json string", "", `"just a string"`,
 			`{"errorMessage":"just a string","errorType":"Runtime.Unknown"}`, "Runtime.Unknown"},
 		{"null stack", "", `{"errorMessage":"m","errorType":"T","stackTrace":null}`,
-			`{"errorMessage":"m","errorType":"T"}`, "T"},
+			`{"errorMessage":"m","errorType":"T","stackTrace":null}`, "T"},
 		{"non-string message", "", `{"errorMessage":{"a":1},"errorType":"T"}`,
-			`{"errorMessage":"{\"a\":1}","errorType":"T"}`, "T"},
+			`{"errorMessage":{"a":1},"errorType":"T"}`, "T"},
+		{"object without error fields", "", `{"detail":"x"}`,
+			`{"errorMessage":"","errorType":"Runtime.Unknown"}`, "Runtime.Unknown"},
 	}
 	srv := startServer(t)
 	rc := newRawClient(t, srv)

@@ -66,15 +66,27 @@ type wireError struct {
 	Trace      json.RawMessage `json:"trace"`
 }
 
-// errorAnswer normalises an error report into the JSON the invoker gets:
-// {"errorMessage","errorType","stackTrace"}. headerType is the
-// Lambda-Runtime-Function-Error-Type value, which may be empty.
+// errorAnswer turns an error report into the JSON the invoker gets. A JSON
+// object carrying errorMessage or errorType is passed through as the runtime
+// sent it, as Lambda does (Python's requestId and Node's trace reach the
+// invoker); anything else becomes {"errorMessage","errorType","stackTrace"}.
+// headerType is the Lambda-Runtime-Function-Error-Type value, maybe empty.
 func errorAnswer(kind Kind, headerType string, body []byte) Answer {
 	var we wireError
 	var msg, typ string
 	var stack json.RawMessage
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) > 0 && trimmed[0] == '{' && json.Unmarshal(trimmed, &we) == nil {
+		if (!isNull(we.Message) || !isNull(we.Type)) && json.Valid(trimmed) {
+			errType := headerType
+			if errType == "" {
+				errType = jsonText(we.Type)
+			}
+			if errType == "" {
+				errType = unknownType
+			}
+			return Answer{Kind: kind, Body: trimmed, ContentType: contentTypeJSON, ErrorType: errType}
+		}
 		msg, typ = jsonText(we.Message), jsonText(we.Type)
 		stack = we.StackTrace
 		if isNull(stack) {
