@@ -10,15 +10,16 @@ import (
 	"time"
 )
 
-// coldResult holds per-round cold-start figures in ms, keyed by row name.
-type coldResult struct {
-	rows  []string
-	vals  map[string][]float64
-	wall  map[string][]float64 // lambdev invoke: the whole CLI run
-	notes map[string]string    // row → why not measured
+// figures holds per-round figures in ms by row name (cold start, reload).
+type figures struct {
+	rows   []string
+	vals   map[string][]float64
+	wall   map[string][]float64 // lambdev invoke: the whole CLI run
+	notes  map[string]string    // row → why not measured
+	phases phaseLog             // lambdev reloads, by runtime
 }
 
-func (c *coldResult) add(row string, v float64) {
+func (c *figures) add(row string, v float64) {
 	if _, ok := c.vals[row]; !ok {
 		c.rows = append(c.rows, row)
 	}
@@ -34,8 +35,8 @@ var (
 // `lambdev invoke` once in a fresh engine (Init Duration + Duration from its
 // REPORT line), the RIE and serverless-offline by their first invoke after a
 // fresh start.
-func coldStart(ctx context.Context, t *tools, cfg settings, logf func(string, ...any)) *coldResult {
-	res := &coldResult{vals: map[string][]float64{}, wall: map[string][]float64{}, notes: map[string]string{}}
+func coldStart(ctx context.Context, t *tools, cfg settings, logf func(string, ...any)) *figures {
+	res := &figures{vals: map[string][]float64{}, wall: map[string][]float64{}, notes: map[string]string{}}
 	dir, err := t.copyProject("cold")
 	if err != nil {
 		res.notes["lambdev"] = "not measured: " + err.Error()
@@ -85,7 +86,7 @@ func coldStart(ctx context.Context, t *tools, cfg settings, logf func(string, ..
 }
 
 // firstInvoke times one invoke into row.
-func firstInvoke(ctx context.Context, res *coldResult, row, url string) {
+func firstInvoke(ctx context.Context, res *figures, row, url string) {
 	start := time.Now()
 	if _, err := invoke(ctx, url, payload); err != nil {
 		res.notes[row] = "error: " + firstLine(err.Error())
@@ -115,7 +116,7 @@ func lambdevInvokeOnce(ctx context.Context, t *tools, dir, fn string) (float64, 
 }
 
 // reportCold writes the cold-start table and verdicts.
-func reportCold(rep *report, res *coldResult, cfg settings) {
+func reportCold(rep *report, res *figures, cfg settings) {
 	sec := rep.add("3. Cold start")
 	sec.note("New worker → first response, %d rounds, median (min–max). lambdev: `lambdev invoke FN` in a fresh "+
 		"engine, figure = the REPORT line's Init Duration + Duration (worker exec → ready → answer); the CLI column is "+

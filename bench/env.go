@@ -77,7 +77,7 @@ func environment(t *tools, cfg settings) []string {
 	switch {
 	case !cfg.peers:
 		mode = "smoke (lambdev only)"
-	case cfg.invokes < 1000:
+	case cfg.invokes < 400:
 		mode = "-quick"
 	}
 	rev := output(t.root, "git", "rev-parse", "--short", "HEAD")

@@ -42,11 +42,11 @@ type settings struct {
 var allSections = []string{"warm", "throughput", "cold", "reload", "scale"}
 
 func defaults(quick, smoke bool) settings {
-	c := settings{rounds: 5, warmup: 50, invokes: 1000, tpRounds: 3, tpWindow: time.Second, tpWarm: 250 * time.Millisecond,
+	c := settings{rounds: 12, warmup: 50, invokes: 400, tpRounds: 4, tpWindow: 750 * time.Millisecond, tpWarm: 250 * time.Millisecond,
 		coldRounds: 3, reloadRounds: 5, reloadWait: 10 * time.Second, sizes: []int{1, 50, 200}, scaleRounds: 3,
 		history: 100000, tuiCount: 5, peers: true}
 	if quick {
-		c.rounds, c.invokes, c.tpRounds, c.tpWindow, c.tpWarm = 3, 300, 2, 500*time.Millisecond, 150*time.Millisecond
+		c.rounds, c.invokes, c.tpRounds, c.tpWindow, c.tpWarm = 6, 150, 2, 500*time.Millisecond, 150*time.Millisecond
 		c.coldRounds, c.reloadRounds, c.scaleRounds, c.history, c.tuiCount = 2, 3, 1, 20000, 3
 	}
 	if smoke {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -64,9 +65,10 @@ func awaitNew(ctx context.Context, url, marker string, saved time.Time, limit ti
 
 // hotReload measures save → first new response for lambdev (dev --headless)
 // and serverless-offline --reloadHandler, interleaved.
-func hotReload(ctx context.Context, t *tools, cfg settings, logf func(string, ...any)) *coldResult {
-	res := &coldResult{vals: map[string][]float64{}, notes: map[string]string{}}
+func hotReload(ctx context.Context, t *tools, cfg settings, logf func(string, ...any)) *figures {
+	res := &figures{vals: map[string][]float64{}, notes: map[string]string{}, phases: phaseLog{}}
 	lamURL := map[string]string{}
+	lamLog := ""
 	var lamEd, slsEd *editor
 	if dir, err := t.copyProject("reload"); err != nil {
 		res.notes["lambdev"] = "not measured: " + err.Error()
@@ -74,7 +76,7 @@ func hotReload(ctx context.Context, t *tools, cfg settings, logf func(string, ..
 		res.notes["lambdev"] = "not measured: " + firstLine(err.Error())
 	} else {
 		defer s.p.stop()
-		lamEd = &editor{dir: dir}
+		lamEd, lamLog = &editor{dir: dir}, s.p.out
 		for _, rt := range runtimes {
 			lamURL[rt] = s.url(fnName[rt])
 		}
@@ -134,6 +136,11 @@ func hotReload(ctx context.Context, t *tools, cfg settings, logf func(string, ..
 				var d time.Duration
 				if d, err = awaitNew(ctx, s.url, marker, saved, limit); err == nil {
 					res.add(s.row, ms(d))
+					if s.ed == lamEd {
+						if p, ok := tracePhases(lamLog, fnName[s.rt], saved, d); ok {
+							res.phases[s.rt] = append(res.phases[s.rt], p)
+						}
+					}
 					continue
 				}
 			}
@@ -144,7 +151,7 @@ func hotReload(ctx context.Context, t *tools, cfg settings, logf func(string, ..
 }
 
 // reportReload writes the hot-reload table and verdicts.
-func reportReload(rep *report, res *coldResult, cfg settings) {
+func reportReload(rep *report, res *figures, cfg settings) {
 	sec := rep.add("4. Hot reload")
 	sec.note("Save (an in-place write of the handler file changing the version it answers) → first response "+
 		"with the new version, polling with invokes; %d rounds, median (min–max). serverless-offline runs with "+
@@ -159,6 +166,15 @@ func reportReload(rep *report, res *coldResult, cfg settings) {
 		}
 	}
 	sec.table([]string{"target", "save → new answer"}, rows)
+	var lines []string
+	for _, rt := range runtimes {
+		if d := res.phases.describe(rt); d != "" {
+			lines = append(lines, "- lambdev "+rt+": "+d)
+		}
+	}
+	if len(lines) > 0 {
+		sec.note("Where lambdev's reload time goes (medians, from its own `--json` events):\n\n%s", strings.Join(lines, "\n"))
+	}
 	for _, rt := range []string{"python", "node"} {
 		a, b := summarize(res.vals["lambdev "+rt]), summarize(res.vals["sls "+rt])
 		why := res.notes["lambdev"]
@@ -168,6 +184,9 @@ func reportReload(rep *report, res *coldResult, cfg settings) {
 		measured := ""
 		if a.ok() && b.ok() {
 			measured = a.msf() + " vs " + b.msf()
+		}
+		if why == "" && !(a.Median < b.Median) {
+			why = res.phases.describe(rt)
 		}
 		rep.judge("lambdev "+rt+" beats sls "+rt+" on reload latency", measured, a.Median < b.Median, why)
 	}
