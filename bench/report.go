@@ -85,6 +85,9 @@ func (r *report) markdown() string {
 		}
 		t.table([]string{"target", "measured", "status", "why / note"}, rows)
 		b.WriteString(t.body.String())
+		b.WriteString("The absolute targets come from the engine issue and assume a quiet machine; compare them with " +
+			"the load averages above and in each section, and with the loopback floor measured in the same rounds. " +
+			"The \"beats\" rows compare peers measured side by side, round by round, so both sides shared the same load.\n\n")
 	}
 	for _, s := range r.sections {
 		b.WriteString("## " + s.title + "\n\n")

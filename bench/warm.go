@@ -75,6 +75,12 @@ func reportWarm(rep *report, f *fleet, res map[string]*series, cfg settings) {
 		sec.note("Ratios, computed round by round (below 1× means lambdev is faster):")
 		sec.table([]string{"pair", "p50 ratio", "p99 ratio"}, rows)
 	}
+	sec.note("What each path costs: the floor is one HTTP exchange with an in-process handler. lambdev's is " +
+		"the gateway's HTTP exchange plus the Lambda Runtime API between the engine and the worker process (the " +
+		"worker's pending `GET /next` answered with the event, then its `POST …/response`): three processes and four " +
+		"loopback messages per invoke, the price of running unmodified runtimes. The RIE has the same shape. " +
+		"serverless-offline runs Node handlers in a worker thread of its own process and feeds one long-lived " +
+		"Python process per function over stdin/stdout pipes (and its Python is whatever `python3` is on PATH).")
 	judgeWarm(rep, res)
 }
 
