@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestNodeMajor(t *testing.T) {
@@ -56,7 +57,7 @@ func TestHostBuildEnv(t *testing.T) {
 	}
 }
 
-func TestMemoSharesOneRunAndForgetsErrors(t *testing.T) {
+func TestMemoSharesOneRunAndRemembersErrorsForATime(t *testing.T) {
 	var m memo[int]
 	var runs atomic.Int32
 	release := make(chan struct{})
@@ -86,8 +87,16 @@ func TestMemoSharesOneRunAndForgetsErrors(t *testing.T) {
 			t.Errorf("err %v", err)
 		}
 	}
+	if runs.Load() != 2 {
+		t.Errorf("a failed lookup was run %d times in a row, want once (hot reloads must not re-probe)", runs.Load()-1)
+	}
+	// Once the failure is older than failureTTL it is tried again.
+	m.mu.Lock()
+	m.m["bad"].at = time.Now().Add(-failureTTL - time.Second)
+	m.mu.Unlock()
+	m.get(context.Background(), "bad", func(context.Context) (int, error) { runs.Add(1); return 0, boom })
 	if runs.Load() != 3 {
-		t.Errorf("failed lookups were cached: %d runs", runs.Load())
+		t.Errorf("a stale failure was not retried: %d runs", runs.Load())
 	}
 }
 

@@ -13,9 +13,14 @@ import (
 // probeTimeout bounds one interpreter probe; a pyenv shim takes ~0.3 s.
 const probeTimeout = 30 * time.Second
 
+// failureTTL is how long a failed probe is remembered. A missing or broken
+// interpreter (a pyenv shim for a version that is not selected fails slowly,
+// ~0.3–1 s) must not be probed again on every hot reload, but one installed
+// later is still found.
+const failureTTL = time.Minute
+
 // memo caches the results of expensive lookups process-wide. Concurrent
-// callers of one key share a single run; failures are not cached, so an
-// interpreter installed later is found on the next Prepare.
+// callers of one key share a single run; failures are kept for failureTTL.
 type memo[T any] struct {
 	mu sync.Mutex
 	m  map[string]*memoEntry[T]
@@ -25,6 +30,7 @@ type memoEntry[T any] struct {
 	done chan struct{}
 	val  T
 	err  error
+	at   time.Time // when the run ended
 }
 
 // get returns the cached value for key, running fn once to compute it.
@@ -34,19 +40,24 @@ func (c *memo[T]) get(ctx context.Context, key string, fn func(context.Context) 
 		c.m = make(map[string]*memoEntry[T])
 	}
 	e, ok := c.m[key]
+	if ok && e.err != nil && !e.at.IsZero() && time.Since(e.at) > failureTTL {
+		ok = false // a stale failure: try again
+	}
 	if !ok {
 		e = &memoEntry[T]{done: make(chan struct{})}
 		c.m[key] = e
 		c.mu.Unlock()
 		// The run outlives a cancelled first caller: others may be waiting.
 		runCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), probeTimeout)
-		e.val, e.err = fn(runCtx)
+		val, err := fn(runCtx)
+		timedOut := runCtx.Err() != nil // not a fact about the interpreter
 		cancel()
-		if e.err != nil {
-			c.mu.Lock()
+		c.mu.Lock()
+		e.val, e.err, e.at = val, err, time.Now()
+		if timedOut {
 			delete(c.m, key)
-			c.mu.Unlock()
 		}
+		c.mu.Unlock()
 		close(e.done)
 		return e.val, e.err
 	}
