@@ -3,7 +3,7 @@
 // serverless-offline — and writes BENCHMARKS.md (issue #9).
 //
 //	go run ./bench            # a few minutes
-//	go run ./bench -quick     # about a minute, fewer rounds
+//	go run ./bench -quick     # fewer, shorter rounds
 //
 // Missing peers are installed into ~/.cache/lambdev-bench; a peer that cannot
 // be installed or started is reported as not measured.
@@ -56,7 +56,7 @@ func defaults(quick, smoke bool) settings {
 }
 
 func main() {
-	quick := flag.Bool("quick", false, "fewer and shorter rounds (about a minute)")
+	quick := flag.Bool("quick", false, "fewer and shorter rounds (a minute or two plus lambdev's 200-function startup)")
 	smoke := flag.Bool("smoke", false, "one short round of lambdev's warm latency only (no peers)")
 	only := flag.String("only", strings.Join(allSections, ","), "sections to run, comma-separated")
 	out := flag.String("out", "", "report file (default BENCHMARKS.md at the repository root; - for none)")
