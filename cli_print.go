@@ -18,12 +18,14 @@ type printer struct {
 	mu   sync.Mutex
 	w    io.Writer
 	json bool
+	dir  string // the project directory, named when watching starts
 }
 
 func newPrinter(w io.Writer, asJSON bool) *printer { return &printer{w: w, json: asJSON} }
 
 // gateway prints the first line (the gateway address) and the function URLs.
 func (p *printer) gateway(gw *relay.Gateway, proj *config.Project) {
+	p.dir = proj.Dir
 	urls := functionURLs(gw, proj)
 	if p.json {
 		p.emit(map[string]any{"type": "gateway", "address": gw.Addr(), "endpoint": gw.Endpoint(), "urls": urls})
@@ -89,6 +91,12 @@ func (p *printer) event(ev engine.Event) {
 		p.line("%s %-12s project file applied: added %v, removed %v, changed %v", ts, "config", e.Added, e.Removed, e.Changed)
 	case engine.ProjectInvalid:
 		p.line("%s %-12s project file edit rejected; still running the last good one:\n%s", ts, "config", e.Errors)
+	case engine.WatchToggled:
+		state := "paused"
+		if e.On {
+			state = "watching " + relPath(p.dir) + " for changes"
+		}
+		p.line("%s %-12s %s", ts, "watch", state)
 	case engine.WatchFailed:
 		p.line("%s %-12s %s %s", ts, "watch", e.Err, e.Hint)
 	case engine.DriftDetected:
@@ -154,6 +162,8 @@ func eventJSON(ev engine.Event) map[string]any {
 		m["type"], m["errors"] = "project-invalid", e.Errors
 	case engine.DriftDetected:
 		m["type"], m["function"], m["warnings"] = "drift", e.Function, e.Warnings
+	case engine.WatchToggled:
+		m["type"], m["on"] = "watch", e.On
 	default:
 		m["type"] = fmt.Sprintf("%T", ev)
 	}

@@ -126,12 +126,11 @@ func runHeadless(g *globals, p *config.Project, f devFlags) error {
 	if rc != nil {
 		defer rc.Close()
 	}
-	go func() {
-		s.eng.Start(ctx)
-		if err := s.eng.Watch(ctx); err != nil {
-			out.line("lambdev dev: hot reload off: %v", err)
-		}
-	}()
+	// Watch first: a save made while functions start is not lost.
+	if err := s.eng.Watch(ctx); err != nil {
+		out.line("lambdev dev: hot reload off: %v", err)
+	}
+	go s.eng.Start(ctx)
 	<-ctx.Done()
 	s.close(p)
 	<-done
@@ -168,12 +167,12 @@ func runWorkbench(g *globals, p *config.Project, f devFlags) error {
 	if rc != nil {
 		defer rc.Close()
 	}
-	go s.eng.Start(ctx)
 	watcher := func(on bool) error { return s.eng.SetWatching(on) }
 	if err := s.eng.Watch(ctx); err != nil {
 		fmt.Fprintln(logf, "hot reload off: "+err.Error())
 		watcher = nil
 	}
+	go s.eng.Start(ctx)
 	err = tui.Run(ctx, s.eng, tui.Options{
 		Gateway: s.gw.Endpoint(),
 		URLs:    functionURLs(s.gw, p),

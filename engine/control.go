@@ -92,7 +92,7 @@ func (e *Engine) Reload(name string) error {
 	if fn == nil {
 		return fmt.Errorf("%w: %s", ErrFunctionNotFound, name)
 	}
-	go fn.reload(e.ctx)
+	e.background(func() { fn.reload(e.ctx) })
 	return nil
 }
 
@@ -119,6 +119,7 @@ func (fn *function) reload(ctx context.Context) {
 	if ctx.Err() != nil {
 		return
 	}
+	fn.eng.background(fn.spawnSpare) // being edited: have the next reload's worker loaded
 	fn.eng.CheckDrift(fn.cfg.Name)
 	fn.eng.publish(ReloadFinished{At: now(), Function: fn.cfg.Name, Err: detail, Took: time.Since(start)})
 }

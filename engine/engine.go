@@ -62,6 +62,12 @@ type Engine struct {
 	closeMu sync.Once
 	reaper  chan struct{}
 
+	// lifeMu orders Close against starting work: once closing is set no
+	// worker process or background task starts, so Close can wait for all.
+	lifeMu  sync.RWMutex
+	closing bool
+	bg      sync.WaitGroup // reloads, warm-ups and spares running in the background
+
 	retireMu sync.Mutex
 	retired  []*function // functions removed or replaced by project edits
 
@@ -206,6 +212,9 @@ func (e *Engine) Start(ctx context.Context) {
 // Close stops every worker and waits for their processes to be reaped.
 func (e *Engine) Close() error {
 	e.closeMu.Do(func() {
+		e.lifeMu.Lock()
+		e.closing = true
+		e.lifeMu.Unlock()
 		e.stop(ErrClosed)
 		close(e.reaper)
 		for _, fn := range e.allFunctions() {
@@ -216,10 +225,27 @@ func (e *Engine) Close() error {
 			fn.mu.Unlock()
 		}
 		killAll(e)
+		e.bg.Wait()
+		killAll(e) // anything a background task started before it saw closing
 		e.workers.Wait()
 		e.events.closeAll()
 	})
 	return nil
+}
+
+// background runs f on its own goroutine unless the engine is closing;
+// Close waits for it.
+func (e *Engine) background(f func()) {
+	e.lifeMu.RLock()
+	defer e.lifeMu.RUnlock()
+	if e.closing {
+		return
+	}
+	e.bg.Add(1)
+	go func() {
+		defer e.bg.Done()
+		f()
+	}()
 }
 
 func (e *Engine) reapLoop() {

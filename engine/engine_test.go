@@ -337,3 +337,11 @@ func mustJSON(t testing.TB, b []byte, v any) {
 		t.Fatalf("decode %s: %v", b, err)
 	}
 }
+
+func TestLambdaCPUs(t *testing.T) {
+	for _, c := range []struct{ mem, want int }{{128, 1}, {1769, 1}, {1770, 2}, {3538, 2}, {10240, 6}} {
+		if got := lambdaCPUs(c.mem); got != c.want {
+			t.Errorf("lambdaCPUs(%d) = %d, want %d", c.mem, got, c.want)
+		}
+	}
+}

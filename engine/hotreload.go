@@ -3,7 +3,11 @@ package engine
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/lambdev/lambdev/engine/watch"
 )
@@ -43,7 +47,13 @@ type hot struct {
 // functions each batch of changes affects (their own code, the shared code
 // they import, their watch globs). Deployed functions are not reloaded.
 func (e *Engine) Watch(ctx context.Context) error {
-	w, err := watch.New(e.Project().Dir, e.opts.Watch)
+	opts := e.opts.Watch
+	if opts.Quiet == 0 {
+		// An editor's save (write, rename, chmod) lands within a few ms; a
+		// shorter quiet period than watch's default is most of save→reload.
+		opts.Quiet = 20 * time.Millisecond
+	}
+	w, err := watch.New(e.Project().Dir, opts)
 	if err != nil {
 		return err
 	}
@@ -51,6 +61,7 @@ func (e *Engine) Watch(ctx context.Context) error {
 	e.hot.w, e.hot.ix = w, watch.NewIndex()
 	e.hot.mu.Unlock()
 	go e.watchLoop(ctx, w)
+	e.publish(WatchToggled{At: now(), On: true})
 	return nil
 }
 
@@ -106,6 +117,7 @@ func (e *Engine) applyBatch(ctx context.Context, b watch.Batch) {
 			ev.ProjectFile = true
 		}
 	}
+	dropBytecode(b.Paths)
 	var reloaded map[string]bool
 	if ev.ProjectFile {
 		reloaded = e.reloadProject(ctx)
@@ -128,8 +140,25 @@ func (e *Engine) applyBatch(ctx context.Context, b watch.Batch) {
 		fn.mu.Unlock()
 		if live {
 			ev.Functions = append(ev.Functions, n)
-			go fn.reload(ctx)
+			e.background(func() { fn.reload(ctx) })
 		}
 	}
 	e.publish(ev)
+}
+
+// dropBytecode removes the cached bytecode of changed Python files. CPython
+// validates a .pyc by the source's size and mtime in whole seconds, so an
+// edit that keeps the size within the same second would otherwise be
+// imported from the stale cache by the new worker.
+func dropBytecode(paths []string) {
+	for _, p := range paths {
+		if !strings.HasSuffix(p, ".py") {
+			continue
+		}
+		dir, file := filepath.Split(p)
+		stale, _ := filepath.Glob(filepath.Join(dir, "__pycache__", strings.TrimSuffix(file, ".py")+".*.pyc"))
+		for _, pyc := range stale {
+			_ = os.Remove(pyc)
+		}
+	}
 }

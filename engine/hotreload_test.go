@@ -259,3 +259,25 @@ func TestProjectFileEditsApplyWithoutRestart(t *testing.T) {
 		t.Error("a removed function still answers")
 	}
 }
+
+func TestSpareServesTheNextReload(t *testing.T) {
+	requireInterpreter(t, "python3")
+	src := "import os\n\nVERSION = %q\n\n\ndef handler(event, context):\n    return [VERSION, os.getpid()]\n"
+	dir := hotProject(t, "app: hot\nfunctions:\n  py:\n    handler: py/app.handler\n    runtime: python3.12\n",
+		map[string]string{"py/app.py": fmt.Sprintf(src, "v1")})
+	e, sub := startHot(t, dir)
+	writeFile(t, filepath.Join(dir, "py/app.py"), fmt.Sprintf(src, "v2"))
+	waitEvent(t, sub, reloaded("py"))
+	// After a reload the function keeps a held spare...
+	spare := waitEvent(t, sub, func(w WorkerStarted) bool { return w.Function == "py" })
+	writeFile(t, filepath.Join(dir, "py/app.py"), fmt.Sprintf(src, "v3"))
+	if r := waitEvent(t, sub, reloaded("py")); r.Err != "" {
+		t.Fatal(r.Err)
+	}
+	// ...which the next reload hands the new code to, instead of starting a process.
+	var got []any
+	mustJSON(t, []byte(answer(t, e, "py", `{}`)), &got)
+	if len(got) != 2 || got[0] != "v3" || int(got[1].(float64)) != spare.PID {
+		t.Errorf("after the second edit: %v, want [v3 %d] from the spare", got, spare.PID)
+	}
+}

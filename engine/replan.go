@@ -70,7 +70,7 @@ func (e *Engine) reloadProject(ctx context.Context) map[string]bool {
 	restarted := map[string]bool{}
 	for _, fn := range start {
 		restarted[fn.cfg.Name] = true
-		go fn.warm(ctx)
+		e.background(func() { fn.warm(ctx) })
 	}
 	e.publish(ev)
 	return restarted
@@ -96,6 +96,9 @@ func (fn *function) retire() {
 		w.kill()
 	}
 	fn.idle = nil
+	if fn.spare != nil {
+		fn.spare.kill()
+	}
 	fn.broadcastLocked()
 	fn.mu.Unlock()
 }

@@ -33,6 +33,8 @@ type worker struct {
 	exited  chan struct{} // closed when the process has been reaped
 	exitErr error         // set before exited closes
 	retired atomic.Bool   // killed or failed: never handed another invocation
+	hold    *os.File      // a spare's go-ahead pipe, nil once released
+	spare   bool          // held and not counted in fn.count (guarded by fn.mu)
 
 	mu      sync.Mutex
 	cur     *running // invocation in flight, nil when idle
@@ -40,6 +42,8 @@ type worker struct {
 	cancel  context.CancelCauseFunc
 	initLog tailBuffer // lines written before the first invocation
 	status  *os.File   // /proc/PID/status, for peak RSS
+	rss     int        // last peak RSS read, MB
+	rssAt   time.Time  // when rss was read
 	idleAt  time.Time
 }
 
@@ -51,7 +55,9 @@ type running struct {
 }
 
 // spawn starts a worker process for gen; it does not wait for init.
-func (fn *function) spawn(gen *generation, id int) (*worker, error) {
+// A held worker (a spare) loads its runtime and then waits on stdin for
+// unhold before it imports the handler.
+func (fn *function) spawn(gen *generation, id int, hold bool) (*worker, error) {
 	api, err := runtimeapi.Listen("127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("runtime api for %s: %w", fn.cfg.Name, err)
@@ -68,14 +74,43 @@ func (fn *function) spawn(gen *generation, id int) (*worker, error) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	wk := &worker{id: id, fn: fn, gen: gen, api: api, cmd: cmd, logs: lp, exited: make(chan struct{})}
 	wk.initLog.max = 64 * 1024
-	startedAt := time.Now()
-	if err := cmd.Start(); err != nil {
+	var holdR *os.File
+	if hold {
+		if holdR, wk.hold, err = os.Pipe(); err != nil {
+			w.Close()
+			lp.r.Close()
+			api.Close()
+			return nil, fmt.Errorf("hold pipe for %s: %w", fn.cfg.Name, err)
+		}
+		cmd.Stdin = holdR
+		cmd.Env = append(cmd.Env, "LAMBDEV_HOLD=1")
+	}
+	fn.eng.lifeMu.RLock()
+	defer fn.eng.lifeMu.RUnlock()
+	if fn.eng.closing {
 		w.Close()
 		lp.r.Close()
 		api.Close()
+		if holdR != nil {
+			holdR.Close()
+			wk.hold.Close()
+		}
+		return nil, ErrClosed
+	}
+	startedAt := time.Now()
+	err = cmd.Start()
+	w.Close()
+	if holdR != nil {
+		holdR.Close()
+	}
+	if err != nil {
+		lp.r.Close()
+		api.Close()
+		if wk.hold != nil {
+			wk.hold.Close()
+		}
 		return nil, fmt.Errorf("start %s: %w", fn.cfg.Name, err)
 	}
-	w.Close()
 	wk.start = startedAt
 	fn.eng.workers.Add(1)
 	fn.mu.Lock()
@@ -170,13 +205,25 @@ func (wk *worker) waitReady(ctx context.Context) (*runtimeapi.Answer, error) {
 	}
 }
 
-// peakRSS reads the process's peak resident set size in MB (VmHWM).
+// peakRSS reads the process's peak resident set size in MB (VmHWM). The
+// peak only grows, so a reading less than rssEvery old is reused: a warm
+// invocation does not pay a /proc read every time.
 func (wk *worker) peakRSS() int {
 	if wk.status == nil {
 		return 0
 	}
+	if now := time.Now(); now.Sub(wk.rssAt) >= rssEvery {
+		wk.rss, wk.rssAt = readVmHWM(wk.status), now
+	}
+	return wk.rss
+}
+
+// rssEvery bounds how often a worker's peak RSS is read from /proc.
+const rssEvery = 100 * time.Millisecond
+
+func readVmHWM(status *os.File) int {
 	var buf [2048]byte
-	n, _ := wk.status.ReadAt(buf[:], 0)
+	n, _ := status.ReadAt(buf[:], 0)
 	b := buf[:n]
 	i := bytes.Index(b, []byte("VmHWM:"))
 	if i < 0 {
@@ -192,6 +239,17 @@ func (wk *worker) peakRSS() int {
 		return 0
 	}
 	return (kb + 1023) / 1024
+}
+
+// unhold lets a spare import its handler and start taking invocations; its
+// start time becomes now, so init duration counts from the go-ahead.
+func (wk *worker) unhold() {
+	if wk.hold != nil {
+		wk.start = time.Now()
+		_, _ = wk.hold.Write([]byte{1})
+		wk.hold.Close()
+		wk.hold = nil
+	}
 }
 
 // kill ends the worker's whole process group.

@@ -41,8 +41,10 @@ func BuildGo(p *config.Project, f *config.Function, opts PackageOptions) ([]byte
 		goCmd = "go"
 	}
 	cmd := exec.Command(goCmd, "build", "-tags", "lambda.norpc", "-trimpath", "-buildvcs=false",
-		"-ldflags=-s -w -buildid=", "-o", out, goPackage(f.Handler))
-	cmd.Dir = p.Dir
+		"-ldflags=-s -w -buildid=", "-o", out, ".")
+	// Built from its own directory, as the local runtime builds it, so a
+	// function with its own go.mod below the project is its own module.
+	cmd.Dir = filepath.Join(p.Dir, f.Handler)
 	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH="+goarch, "CGO_ENABLED=0")
 	var stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stderr, &stderr
@@ -57,14 +59,6 @@ func BuildGo(p *config.Project, f *config.Function, opts PackageOptions) ([]byte
 	return bin, nil
 }
 
-// goPackage turns a handler directory into a relative package path for go build.
-func goPackage(handler string) string {
-	h := filepath.ToSlash(filepath.Clean(handler))
-	if filepath.IsAbs(handler) || strings.HasPrefix(h, "../") || h == ".." {
-		return h
-	}
-	return "./" + h
-}
 
 func goEntries(p *config.Project, f *config.Function, opts PackageOptions) ([]entry, error) {
 	bin, err := BuildGo(p, f, opts)

@@ -385,6 +385,18 @@ async function main() {
     err.promise = promise;
     fatal(err, 'Unhandled Promise Rejection', 128);
   });
+  if (env.LAMBDEV_HOLD === '1') {
+    // A spare started ahead of a hot reload: Node and this bootstrap are
+    // loaded; the handler is imported only on the engine's go-ahead, so it is
+    // the code on disk at that moment. EOF means it is not needed.
+    delete env.LAMBDEV_HOLD;
+    const go = await new Promise((resolve) => {
+      process.stdin.once('data', () => resolve(true));
+      process.stdin.once('end', () => resolve(false));
+    });
+    process.stdin.destroy();
+    if (!go) process.exit(0);
+  }
   let handler;
   try {
     handler = await loadHandler(env.LAMBDA_TASK_ROOT || process.cwd(), env._HANDLER || '');

@@ -410,6 +410,12 @@ def main():
     task_root = os.environ.get("LAMBDA_TASK_ROOT") or os.getcwd()
     sys.path[0] = task_root  # Lambda puts the task root first; drop ours
     client = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
+    if os.environ.pop("LAMBDEV_HOLD", None) == "1":
+        # A spare started ahead of a hot reload: the interpreter and this
+        # bootstrap are loaded; the handler is imported only on the engine's
+        # go-ahead, so it is the code on disk at that moment. EOF: not needed.
+        if not sys.stdin.buffer.read(1):
+            sys.exit(0)
     try:
         handler = init(client)
         while True:
