@@ -59,7 +59,6 @@ func BuildGo(p *config.Project, f *config.Function, opts PackageOptions) ([]byte
 	return bin, nil
 }
 
-
 func goEntries(p *config.Project, f *config.Function, opts PackageOptions) ([]entry, error) {
 	bin, err := BuildGo(p, f, opts)
 	if err != nil {
