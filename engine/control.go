@@ -107,6 +107,15 @@ func (e *Engine) ReloadAll() {
 // A failed Go build keeps the previous generation serving.
 func (fn *function) reload(ctx context.Context) {
 	start := time.Now()
+	fn.mu.Lock()
+	fn.reloading++
+	fn.mu.Unlock()
+	defer func() {
+		fn.mu.Lock()
+		fn.reloading--
+		fn.broadcastLocked()
+		fn.mu.Unlock()
+	}()
 	fn.setState(StateReloading, "")
 	if _, err := fn.prepare(); err != nil {
 		if ctx.Err() == nil {
@@ -119,9 +128,9 @@ func (fn *function) reload(ctx context.Context) {
 	if ctx.Err() != nil {
 		return
 	}
-	fn.eng.background(fn.spawnSpare) // being edited: have the next reload's worker loaded
 	fn.eng.CheckDrift(fn.cfg.Name)
 	fn.eng.publish(ReloadFinished{At: now(), Function: fn.cfg.Name, Err: detail, Took: time.Since(start)})
+	fn.eng.background(fn.spawnSpare) // being edited: have the next reload's worker loaded
 }
 
 // ReloadFinished reports the end of a reload; Err holds compiler output or

@@ -28,7 +28,7 @@ func (e *Engine) Invoke(ctx context.Context, req Request) (Result, error) {
 	}
 	var res Result
 	for attempt := 0; ; attempt++ {
-		w, cold, err := fn.acquire(ctx)
+		w, cold, err := fn.acquire(ctx, false)
 		if err != nil {
 			if errors.Is(err, ErrClosed) || ctx.Err() != nil {
 				return Result{}, err

@@ -39,6 +39,7 @@ type function struct {
 	idle          []*worker     // warm workers of the current generation, most recent last
 	spare         *worker       // a held worker ready for the next reload (spare.go)
 	spareStarting bool
+	reloading     int // reloads under way (control.go)
 	all           map[*worker]struct{}
 	count         int           // live workers, idle or busy or starting
 	changed       chan struct{} // closed and replaced whenever a worker frees up or goes
@@ -140,7 +141,10 @@ func (fn *function) startPrepareLocked() chan struct{} {
 
 // acquire returns a worker for one invocation: a warm one, a new one when
 // under the concurrency limit (cold), or the next one freed.
-func (fn *function) acquire(ctx context.Context) (*worker, bool, error) {
+// While a reload is under way (reloading > 0) a caller finding no warm worker
+// waits for the reload's own new worker rather than cold-starting another,
+// unless it is that reload (self).
+func (fn *function) acquire(ctx context.Context, self bool) (*worker, bool, error) {
 	gen, err := fn.prepared(ctx)
 	if err != nil {
 		return nil, false, err
@@ -163,7 +167,7 @@ func (fn *function) acquire(ctx context.Context) (*worker, bool, error) {
 			}
 			w.kill()
 		}
-		if fn.count < fn.cfg.Concurrency {
+		if fn.count < fn.cfg.Concurrency && (self || fn.reloading == 0) {
 			fn.count++
 			fn.nextID++
 			id := fn.nextID
@@ -334,7 +338,7 @@ func (fn *function) warm(ctx context.Context) string {
 	if w != nil {
 		w.unhold()
 	} else {
-		w, _, err = fn.acquire(ctx)
+		w, _, err = fn.acquire(ctx, true)
 	}
 	if err != nil {
 		if ctx.Err() != nil {
