@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -16,12 +17,35 @@ import (
 // printer is the headless consumer of engine events: a line per event, or NDJSON.
 type printer struct {
 	mu   sync.Mutex
-	w    io.Writer
+	w    *bufio.Writer
 	json bool
 	dir  string // the project directory, named when watching starts
+	// batch is set while event() runs for the session's event loop, which
+	// flushes once its channel is drained: one write per burst of events.
+	batch bool
 }
 
-func newPrinter(w io.Writer, asJSON bool) *printer { return &printer{w: w, json: asJSON} }
+func newPrinter(w io.Writer, asJSON bool) *printer {
+	return &printer{w: bufio.NewWriterSize(w, 64<<10), json: asJSON}
+}
+
+// flush writes out buffered lines.
+func (p *printer) flush() {
+	p.mu.Lock()
+	p.w.Flush()
+	p.mu.Unlock()
+}
+
+// batched prints ev without flushing; the caller flushes when idle.
+func (p *printer) batched(ev engine.Event) {
+	p.mu.Lock()
+	p.batch = true
+	p.mu.Unlock()
+	p.event(ev)
+	p.mu.Lock()
+	p.batch = false
+	p.mu.Unlock()
+}
 
 // gateway prints the first line (the gateway address) and the function URLs.
 func (p *printer) gateway(gw *relay.Gateway, proj *config.Project) {
@@ -181,11 +205,19 @@ func (p *printer) emit(v any) {
 	b, _ := json.Marshal(v)
 	p.mu.Lock()
 	p.w.Write(append(b, '\n'))
+	p.flushUnlessBatch()
 	p.mu.Unlock()
 }
 
 func (p *printer) line(format string, a ...any) {
 	p.mu.Lock()
 	fmt.Fprintf(p.w, format+"\n", a...)
+	p.flushUnlessBatch()
 	p.mu.Unlock()
+}
+
+func (p *printer) flushUnlessBatch() {
+	if !p.batch {
+		p.w.Flush()
+	}
 }

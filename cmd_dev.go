@@ -93,8 +93,12 @@ func (s *session) printTo(out *printer) <-chan struct{} {
 	go func() {
 		defer close(done)
 		for ev := range s.sub.C {
-			out.event(ev)
+			out.batched(ev)
+			if len(s.sub.C) == 0 {
+				out.flush()
+			}
 		}
+		out.flush()
 	}()
 	return done
 }
