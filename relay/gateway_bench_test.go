@@ -106,3 +106,22 @@ func BenchmarkInvokeAPI(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkInvokeAPIParallel keeps 8 invocations of the Python echo handler
+// in flight, the issue's concurrency-8 throughput case.
+func BenchmarkInvokeAPIParallel(b *testing.B) {
+	gw, stop := benchGateway(b)
+	defer stop()
+	url := gw.Endpoint() + "/2015-03-31/functions/echo/invocations"
+	body := []byte(`{"k":"v"}`)
+	for i := 0; i < 8; i++ {
+		post(b, url, body)
+	}
+	b.SetParallelism(4) // 4 × GOMAXPROCS(2) = 8 in flight
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			post(b, url, body)
+		}
+	})
+}
