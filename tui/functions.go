@@ -47,6 +47,28 @@ func newFunctionsPane(st Styles, keys KeyMap, proj *config.Project, urls map[str
 	return p
 }
 
+// setProject rebuilds the rows after a project file edit: functions keep
+// what is known about them, added ones start empty, removed ones go.
+func (p *functionsPane) setProject(proj *config.Project) {
+	old := map[string]fnRow{}
+	for _, r := range p.rows {
+		old[r.info.Name] = r
+	}
+	p.proj, p.rows, p.index = proj, nil, map[string]int{}
+	for i, f := range proj.Functions {
+		r, ok := old[f.Name]
+		if !ok {
+			r = fnRow{info: engine.FunctionInfo{Name: f.Name, Live: f.Dev, State: engine.StateStarting}, url: p.urls[f.Name]}
+		}
+		p.rows = append(p.rows, r)
+		p.index[f.Name] = i
+	}
+	if p.cursor >= len(p.rows) {
+		p.cursor = max(0, len(p.rows)-1)
+	}
+	p.replan()
+}
+
 // setSnapshot replaces every row's info with the engine's snapshot.
 func (p *functionsPane) setSnapshot(infos []engine.FunctionInfo) {
 	for _, in := range infos {

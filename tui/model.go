@@ -2,14 +2,17 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/lambdev/lambdev/engine"
 	"github.com/lambdev/lambdev/engine/drift"
 )
 
@@ -123,6 +126,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	refresh := m.detailOpen && m.detail.seq != 0
 	for _, ev := range msg.events {
+		switch e := ev.(type) {
+		case engine.ProjectReloaded:
+			m.fns.setProject(m.eng.Project())
+			m.setFlash(fmt.Sprintf("lambdev.yaml applied: added %v, removed %v, changed %v", e.Added, e.Removed, e.Changed), false)
+		case engine.ProjectInvalid:
+			first, _, _ := strings.Cut(e.Errors, "\n")
+			m.setFlash("lambdev.yaml edit rejected (still running the last good one): "+first, true)
+		}
 		m.fns.apply(ev)
 		m.drift.apply(ev)
 		if v := m.inv.apply(ev); v != nil && refresh && v.seq == m.detail.seq {

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/lambdev/lambdev/config"
 	"github.com/lambdev/lambdev/engine"
 )
 
@@ -417,5 +418,28 @@ func TestRunesDeliveredTogetherAreSeparateKeys(t *testing.T) {
 	m = press(m, "tab", "/web")
 	if m.inv.query != "web" || !m.inv.filtering {
 		t.Errorf("query %q filtering %v", m.inv.query, m.inv.filtering)
+	}
+}
+
+// A project file edit applied while dev runs shows up in the functions pane;
+// a rejected one is flashed as an error.
+func TestProjectReloadedRebuildsFunctions(t *testing.T) {
+	m, f := newTestModel(t, 120, 40)
+	next := *f.proj
+	next.Functions = append([]*config.Function{}, f.proj.Functions[1:]...)
+	next.Functions = append(next.Functions, &config.Function{Name: "zeta", Runtime: "python3.12", Memory: 128, Architecture: "x86_64", Dev: true, Kind: "python"})
+	removed := f.proj.Functions[0].Name
+	f.proj = &next
+	m = events(m, engine.ProjectReloaded{At: at(1), Added: []string{"zeta"}, Removed: []string{removed}})
+	view := m.View()
+	if !strings.Contains(view, "zeta") {
+		t.Errorf("added function missing from the view:\n%s", view)
+	}
+	if strings.Contains(view, " "+removed+" ") {
+		t.Errorf("removed function %s still shown:\n%s", removed, view)
+	}
+	m = events(m, engine.ProjectInvalid{At: at(2), Errors: "lambdev.yaml:3:1: unknown runtime python9\nmore"})
+	if view := m.View(); !strings.Contains(view, "unknown runtime python9") {
+		t.Errorf("rejected edit not shown:\n%s", view)
 	}
 }
