@@ -14,8 +14,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
-
-	"github.com/lambdev/lambdev/internal/testutil"
 )
 
 // TestCloudDevDeploysBridgesAgainstMoto runs `lambdev dev --aws --headless`
@@ -23,14 +21,7 @@ import (
 // provided.al2023 with their declared architecture and the relay settings,
 // the dev: false function exactly as declared; then the local session runs.
 func TestCloudDevDeploysBridgesAgainstMoto(t *testing.T) {
-	url, stop, err := testutil.StartMoto()
-	defer stop()
-	if err != nil {
-		if os.Getenv("LAMBDEV_REQUIRE_MOTO") == "1" {
-			t.Fatalf("LAMBDEV_REQUIRE_MOTO=1 but moto is unavailable: %v", err)
-		}
-		t.Skipf("moto unavailable: %v", err)
-	}
+	url := startMoto(t)
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "lambdev")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
@@ -50,8 +41,7 @@ func TestCloudDevDeploysBridgesAgainstMoto(t *testing.T) {
 	}
 	gocache, _ := exec.Command("go", "env", "GOCACHE").Output()
 	cmd := exec.Command(bin, "dev", "--aws", "--headless", "-f", project, "--listen", "127.0.0.1:0")
-	cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL="+url, "AWS_ACCESS_KEY_ID=testing", "AWS_SECRET_ACCESS_KEY=testing",
-		"AWS_REGION=us-east-1", "AWS_EC2_METADATA_DISABLED=true", "LAMBDEV_RELAY_TOKEN=tok",
+	cmd.Env = append(append(os.Environ(), motoEnv(url)...), "LAMBDEV_RELAY_TOKEN=tok",
 		"XDG_CACHE_HOME="+t.TempDir(), "GOCACHE="+strings.TrimSpace(string(gocache)))
 	stdout, _ := cmd.StdoutPipe()
 	cmd.Stderr = cmd.Stdout

@@ -110,19 +110,11 @@ func TestInvokeOnceRunsTheFunction(t *testing.T) {
 // TestCIDeployAgainstMoto deploys the sample with --ci --json against a real
 // moto server, then again (unchanged), then removes it.
 func TestCIDeployAgainstMoto(t *testing.T) {
-	url, stop, err := testutil.StartMoto()
-	defer stop()
-	if err != nil {
-		if os.Getenv("LAMBDEV_REQUIRE_MOTO") == "1" {
-			t.Fatalf("LAMBDEV_REQUIRE_MOTO=1 but moto is unavailable: %v", err)
-		}
-		t.Skipf("moto unavailable: %v", err)
+	url := startMoto(t)
+	for _, kv := range motoEnv(url) {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
 	}
-	t.Setenv("AWS_ENDPOINT_URL", url)
-	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
-	t.Setenv("AWS_REGION", "us-east-1")
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
 	type summary struct {
@@ -192,4 +184,25 @@ func TestCIDeployAgainstMoto(t *testing.T) {
 	if _, errOut, code := cli(t, "remove", "-f", sample); code != 0 {
 		t.Errorf("remove exit %d: %s", code, errOut)
 	}
+}
+
+// startMoto starts a moto server for the test, skipping when moto is
+// missing (failing instead with LAMBDEV_REQUIRE_MOTO=1).
+func startMoto(t *testing.T) string {
+	t.Helper()
+	url, stop, err := testutil.StartMoto()
+	t.Cleanup(stop)
+	if err != nil {
+		if os.Getenv("LAMBDEV_REQUIRE_MOTO") == "1" {
+			t.Fatalf("LAMBDEV_REQUIRE_MOTO=1 but moto is unavailable: %v", err)
+		}
+		t.Skipf("moto unavailable: %v", err)
+	}
+	return url
+}
+
+// motoEnv points the AWS config chain at moto with dummy credentials.
+func motoEnv(url string) []string {
+	return []string{"AWS_ENDPOINT_URL=" + url, "AWS_ACCESS_KEY_ID=testing", "AWS_SECRET_ACCESS_KEY=testing",
+		"AWS_REGION=us-east-1", "AWS_EC2_METADATA_DISABLED=true"}
 }
