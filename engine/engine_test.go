@@ -345,3 +345,16 @@ func TestLambdaCPUs(t *testing.T) {
 		}
 	}
 }
+
+func TestTailBufferKeepsTheLastBytes(t *testing.T) {
+	tb := tailBuffer{max: 10}
+	for i := 0; i < 1000; i++ {
+		fmt.Fprintf(&tb, "%03d\n", i%1000)
+	}
+	if got := string(tb.bytes()); got != "7\n998\n999\n" {
+		t.Errorf("tail = %q, want the last 10 bytes", got)
+	}
+	if cap(tb.b) > 64 {
+		t.Errorf("buffer grew to %d bytes for a 10-byte tail", cap(tb.b))
+	}
+}

@@ -232,7 +232,7 @@ func (fn *function) finishLogs(r *running, res *Result) {
 		report += "\tStatus: timeout"
 	}
 	fmt.Fprintln(&r.logs, report)
-	res.Logs = r.logs.b
+	res.Logs = r.logs.bytes()
 }
 
 // record updates the function's counters.

@@ -153,7 +153,10 @@ func (p *logPipe) waitFor(d time.Duration) {
 	}
 }
 
-// tailBuffer keeps the last max bytes written to it.
+// tailBuffer keeps (at least) the last max bytes written to it. It lets the
+// buffer grow to twice max before dropping the oldest bytes, so a handler
+// that logs megabytes costs amortised O(1) per byte, not a copy per line;
+// bytes() returns the last max.
 type tailBuffer struct {
 	b   []byte
 	max int
@@ -161,10 +164,18 @@ type tailBuffer struct {
 
 func (t *tailBuffer) Write(p []byte) (int, error) {
 	t.b = append(t.b, p...)
-	if over := len(t.b) - t.max; over > 0 {
-		t.b = append(t.b[:0], t.b[over:]...)
+	if len(t.b) > 2*t.max {
+		t.b = append(t.b[:0], t.b[len(t.b)-t.max:]...)
 	}
 	return len(p), nil
+}
+
+// bytes returns the last max bytes written.
+func (t *tailBuffer) bytes() []byte {
+	if over := len(t.b) - t.max; over > 0 {
+		return t.b[over:]
+	}
+	return t.b
 }
 
 var _ io.Writer = (*tailBuffer)(nil)

@@ -171,7 +171,7 @@ func (wk *worker) logLine(line []byte) {
 func (wk *worker) attach(r *running, cancel context.CancelCauseFunc) {
 	wk.mu.Lock()
 	if len(wk.initLog.b) > 0 {
-		r.logs.Write(wk.initLog.b)
+		r.logs.Write(wk.initLog.bytes())
 		wk.initLog.b = nil
 	}
 	wk.cur, wk.cancel = r, cancel
