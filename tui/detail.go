@@ -133,7 +133,11 @@ func renderInvocation(st Styles, v *invocation) string {
 		}
 	}
 	section("Request")
-	b.WriteString(pretty(v.request) + "\n")
+	if v.evicted {
+		b.WriteString("(bodies dropped: the workbench keeps at most 256 MiB of payloads and logs)\n")
+	} else {
+		b.WriteString(pretty(v.request) + "\n")
+	}
 	if r := v.result; r != nil {
 		if r.Error != nil {
 			section("Error")

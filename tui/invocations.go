@@ -67,6 +67,7 @@ func (p *invocationsPane) finish(req engine.Request, res engine.Result) *invocat
 	}
 	was := v.matches(p.query)
 	v.result, v.running, v.cold, v.logs = &res, false, res.Cold, nil
+	p.hist.account(v)
 	if p.query != "" && !was && v.matches(p.query) {
 		i := sort.Search(len(p.matches), func(i int) bool { return p.matches[i] >= v.seq })
 		p.matches = append(p.matches[:i], append([]uint64{v.seq}, p.matches[i:]...)...)
@@ -78,6 +79,7 @@ func (p *invocationsPane) finish(req engine.Request, res engine.Result) *invocat
 func (p *invocationsPane) add(v *invocation) *invocation {
 	v.preview = preview(v.request, 160)
 	p.hist.add(v)
+	p.hist.account(v)
 	if p.query != "" && v.matches(p.query) {
 		p.matches = append(p.matches, v.seq)
 	}
@@ -229,7 +231,7 @@ func (p invocationsPane) Update(msg tea.KeyMsg) (invocationsPane, action) {
 			return p, openInvocationAction{seq: v.seq}
 		}
 	case key.Matches(msg, k.Replay):
-		if v := p.selected(); v != nil {
+		if v := p.selected(); v != nil && !v.evicted {
 			return p, replayAction{fn: v.function, payload: v.request}
 		}
 	}
