@@ -15,7 +15,7 @@ func TestHistoryByteBudget(t *testing.T) {
 	body := bytes.Repeat([]byte("x"), 100)
 	for i, id := range []string{"a", "b", "c"} {
 		p.add(&invocation{id: id, function: "api", request: body, running: true})
-		p.finish(engine.Request{Payload: body}, engine.Result{RequestID: id, Function: "api", Payload: []byte(`"ok"`)})
+		p.finish(engine.Request{Payload: body}, engine.Result{RequestID: id, Function: "api", Outcome: engine.OutcomeOK, Payload: []byte(`"ok"`)})
 		if i == 0 && p.hist.lookup("a").evicted {
 			t.Fatal("evicted while under budget")
 		}
