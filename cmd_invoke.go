@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/lambdev/lambdev/config"
@@ -42,7 +43,11 @@ func runInvoke(g *globals, args []string) error {
 		return usageErr("no function %q in %s (functions: %s)", name, relPath(p.File), strings.Join(p.Names(), ", "))
 	}
 	if s, ok := readSession(p); ok {
-		return invokeRemote(g, s.Endpoint, name, payload)
+		err := invokeRemote(g, s.Endpoint, name, payload)
+		if !errors.Is(err, errSessionGone) {
+			return err
+		}
+		fmt.Fprintf(g.stderr, "lambdev: the dev session at %s does not answer; running %s once\n", s.Endpoint, name)
 	}
 	return invokeOnce(g, p, name, payload)
 }
@@ -93,12 +98,19 @@ func invokeOnce(g *globals, p *config.Project, name string, payload []byte) erro
 	return printResult(g, res.Payload, res.Logs, res.Error)
 }
 
+// errSessionGone means a session file named a dev session that does not
+// answer (it crashed, or its pid was reused).
+var errSessionGone = errors.New("dev session unreachable")
+
 // invokeRemote calls the running session's Invoke API.
 func invokeRemote(g *globals, endpoint, name string, payload []byte) error {
 	req, _ := http.NewRequest(http.MethodPost, endpoint+"/2015-03-31/functions/"+name+"/invocations", bytes.NewReader(payload))
 	req.Header.Set("X-Amz-Log-Type", "Tail")
 	client := &http.Client{Timeout: 16 * time.Minute}
 	resp, err := client.Do(req)
+	if errors.Is(err, syscall.ECONNREFUSED) { // nothing listens: the event was never delivered
+		return fmt.Errorf("%w: %v", errSessionGone, err)
+	}
 	if err != nil {
 		return failure(fmt.Errorf("invoke via the dev session at %s: %w", endpoint, err), "is `lambdev dev` still running?")
 	}

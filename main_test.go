@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
+	"github.com/lambdev/lambdev/config"
 	"github.com/lambdev/lambdev/internal/testutil"
 )
 
@@ -93,7 +95,7 @@ func TestUsageErrors(t *testing.T) {
 }
 
 func TestInvokeOnceRunsTheFunction(t *testing.T) {
-	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // no running session is found
+	isolateCache(t) // no running session is found
 	out, errOut, code := cli(t, "invoke", "api", "-f", sample, "--payload", `{"name":"Ada"}`)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -205,4 +207,33 @@ func startMoto(t *testing.T) string {
 func motoEnv(url string) []string {
 	return []string{"AWS_ENDPOINT_URL=" + url, "AWS_ACCESS_KEY_ID=testing", "AWS_SECRET_ACCESS_KEY=testing",
 		"AWS_REGION=us-east-1", "AWS_EC2_METADATA_DISABLED=true"}
+}
+
+// A session file naming a dev session nobody answers for (it crashed, its pid
+// was reused) must not strand invoke: nothing was delivered, so it runs once.
+func TestInvokeFallsBackWhenTheSessionIsGone(t *testing.T) {
+	isolateCache(t)
+	p, err := config.Load(sample, config.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writeSessionFile(p, "http://127.0.0.1:1"); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := cli(t, "invoke", "api", "-f", sample, "--payload", `{"name":"Eve"}`)
+	if code != 0 || !strings.Contains(out, "hello, Eve!") || !strings.Contains(errOut, "does not answer; running api once") {
+		t.Errorf("exit %d\nstdout %s\nstderr %s", code, out, errOut)
+	}
+}
+
+// isolateCache gives the test its own user cache dir (session files) while
+// keeping Go's build cache, which would otherwise move along with it.
+func isolateCache(t *testing.T) {
+	t.Helper()
+	gocache, err := exec.Command("go", "env", "GOCACHE").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("GOCACHE", strings.TrimSpace(string(gocache)))
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 }
