@@ -23,10 +23,7 @@ import (
 func TestCloudDevDeploysBridgesAgainstMoto(t *testing.T) {
 	url := startMoto(t)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "lambdev")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := lambdevBinary(t)
 	project := filepath.Join(dir, "lambdev.yaml")
 	yaml, err := os.ReadFile(sample)
 	if err != nil {
@@ -39,10 +36,9 @@ func TestCloudDevDeploysBridgesAgainstMoto(t *testing.T) {
 	if err := os.WriteFile(project, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	gocache, _ := exec.Command("go", "env", "GOCACHE").Output()
 	cmd := exec.Command(bin, "dev", "--aws", "--headless", "-f", project, "--listen", "127.0.0.1:0")
 	cmd.Env = append(append(os.Environ(), motoEnv(url)...), "LAMBDEV_RELAY_TOKEN=tok",
-		"XDG_CACHE_HOME="+t.TempDir(), "GOCACHE="+strings.TrimSpace(string(gocache)))
+		"XDG_CACHE_HOME="+t.TempDir(), "GOCACHE="+goCache(t))
 	stdout, _ := cmd.StdoutPipe()
 	cmd.Stderr = cmd.Stdout
 	if err := cmd.Start(); err != nil {

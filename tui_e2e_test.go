@@ -51,17 +51,13 @@ func TestWorkbenchInTmux(t *testing.T) {
 		}
 		t.Skip("tmux not installed")
 	}
-	bin := filepath.Join(t.TempDir(), "lambdev")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := lambdevBinary(t)
 	s := &tmuxSession{t: t, socket: "lambdev-e2e-" + filepath.Base(t.TempDir())}
 	cache := t.TempDir()
 	exited := filepath.Join(t.TempDir(), "exited")
-	gocache, _ := exec.Command("go", "env", "GOCACHE").Output()
 	// XDG_CACHE_HOME isolates lambdev's session files; GOCACHE stays shared
 	// so building the Go function does not start from an empty build cache.
-	script := "XDG_CACHE_HOME=" + cache + " GOCACHE=" + strings.TrimSpace(string(gocache)) + " NO_COLOR=1 " + bin + " dev -f " + sample + " --listen 127.0.0.1:0; echo $? > " + exited + "; sleep 60"
+	script := "XDG_CACHE_HOME=" + cache + " GOCACHE=" + goCache(t) + " NO_COLOR=1 " + bin + " dev -f " + sample + " --listen 127.0.0.1:0; echo $? > " + exited + "; sleep 60"
 	s.tmux("new-session", "-d", "-s", "lambdev", "-x", "100", "-y", "30", script)
 	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
 
