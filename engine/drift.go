@@ -48,13 +48,26 @@ func (e *Engine) host() drift.Host {
 }
 
 // CheckDrift runs the static drift rules for the named functions (all when
-// none are named) and publishes each function's list.
+// none are named), publishes each function's list and returns the warnings.
 func (e *Engine) CheckDrift(names ...string) []drift.Warning {
-	all := drift.Check(e.driftInput())
 	want := map[string]bool{}
 	for _, n := range names {
 		want[n] = true
 	}
+	in := e.driftInput()
+	if len(want) > 0 {
+		// Only the named functions' code is scanned: a reload of one function
+		// must not walk every function's tree for native libraries.
+		p := *in.Project
+		p.Functions = nil
+		for _, f := range in.Project.Functions {
+			if want[f.Name] {
+				p.Functions = append(p.Functions, f)
+			}
+		}
+		in.Project = &p
+	}
+	all := drift.Check(in)
 	by := map[string][]drift.Warning{}
 	for _, w := range all {
 		by[w.Function] = append(by[w.Function], w)
