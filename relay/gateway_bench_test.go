@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"sort"
 	"testing"
 	"time"
@@ -107,21 +108,28 @@ func BenchmarkInvokeAPI(b *testing.B) {
 	}
 }
 
-// BenchmarkInvokeAPIParallel keeps 8 invocations of the Python echo handler
-// in flight, the issue's concurrency-8 throughput case.
+// BenchmarkInvokeAPIParallel keeps 8 invocations in flight per runtime, the
+// issue's concurrency-8 throughput case.
 func BenchmarkInvokeAPIParallel(b *testing.B) {
+	if os.Getenv("LAMBDEV_BENCH_SKIP_WORKERS") == "1" {
+		b.Skip("workers disabled")
+	}
 	gw, stop := benchGateway(b)
 	defer stop()
-	url := gw.Endpoint() + "/2015-03-31/functions/echo/invocations"
 	body := []byte(`{"k":"v"}`)
-	for i := 0; i < 8; i++ {
-		post(b, url, body)
+	for _, fn := range []string{"goecho", "echo"} {
+		b.Run(fn, func(b *testing.B) {
+			url := gw.Endpoint() + "/2015-03-31/functions/" + fn + "/invocations"
+			for i := 0; i < 8; i++ {
+				post(b, url, body)
+			}
+			b.SetParallelism(8 / runtime.GOMAXPROCS(0)) // 8 in flight
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					post(b, url, body)
+				}
+			})
+		})
 	}
-	b.SetParallelism(4) // 4 × GOMAXPROCS(2) = 8 in flight
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			post(b, url, body)
-		}
-	})
 }
