@@ -1,0 +1,34 @@
+"""Checks the embedded bootstrap against the json module (run by
+python_bootstrap_test.go as: python -I -S check_bootstrap.py BOOTSTRAP_DIR).
+
+The bootstrap builds json.loads and JSONEncoder.encode from the `_json`
+accelerator itself, to keep `json` (and `re`, `enum`...) out of every cold
+start; here both must agree with the json module, results and errors alike.
+"""
+import sys
+sys.path.insert(0, sys.argv[1])
+import lambdev_bootstrap as b
+heavy = [m for m in ("json", "re", "enum", "socket", "selectors", "logging", "traceback") if m in sys.modules]
+assert not heavy, "importing the bootstrap imported %s" % heavy
+import json, decimal
+cases = [b'{"k":"v"}', b'  [1, 2.5, -3e10, true, false, null, "\\u00e9\\ud83d\\ude00"]  \n', b'"x"', b'12', b'NaN', b'[Infinity,-Infinity]',
+         b'', b' ', b'{"a":', b'{"a":1} x', b'\xef\xbb\xbf{"a":1}', '{"a":1}'.encode('utf-16'), b'{"a":"\xff"}', "{\"é\":\"ü\"}".encode(), b'{"a":"\x01"}', bytearray(b'[1]'), b'1 2', b'{"a":1,"a":2}']
+for c in cases:
+    try:
+        want = ("ok", json.loads(c))
+    except Exception as e:
+        want = ("err", type(e).__name__, str(e))
+    try:
+        got = ("ok", b.loads(c))
+    except Exception as e:
+        got = ("err", type(e).__name__, str(e))
+    assert repr(got) == repr(want), (c, got, want)
+enc = json.JSONEncoder(ensure_ascii=b._ascii, default=b._json_default).encode
+class X: pass
+circ = []; circ.append(circ)
+for o in ["é\u2028", {"a": [1, 2.5, float("nan"), None, True]}, {1: "x", 2.0: "y", None: 1, True: 2}, decimal.Decimal("1.5"), [decimal.Decimal("2")], X(), circ, {(1,2): 3}, 10**30, float("inf"), (1, 2), {"nested": {"x": ["y"]}}]:
+    def run(f):
+        try: return ("ok", f(o))
+        except Exception as e: return ("err", type(e).__name__, str(e))
+    assert run(b.to_json) == run(enc), (o, run(b.to_json), run(enc))
+print(sys.version_info[:2], "equivalent on", len(cases), "inputs")
