@@ -34,6 +34,7 @@ type target struct {
 	Peer    string // floor, rie, lambdev, sls
 	Runtime string // go, python, node ("" for the floor)
 	URL     string
+	Pid     int // the peer's process, whose tree's CPU is accounted; 0: in the harness
 }
 
 // name is how the target appears in tables, e.g. "lambdev python".

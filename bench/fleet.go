@@ -45,7 +45,7 @@ func startFleet(ctx context.Context, t *tools, logf func(string, ...any)) (*flee
 	}
 	f.stops = append(f.stops, s.p.stop)
 	for _, rt := range runtimes {
-		f.lambdev[rt] = target{Peer: "lambdev", Runtime: rt, URL: s.url(fnName[rt])}
+		f.lambdev[rt] = target{Peer: "lambdev", Runtime: rt, URL: s.url(fnName[rt]), Pid: s.p.pid()}
 	}
 
 	if t.rie == "" {
@@ -67,7 +67,7 @@ func startFleet(ctx context.Context, t *tools, logf func(string, ...any)) (*flee
 		} else {
 			f.stops = append(f.stops, ss.p.stop)
 			for _, rt := range []string{"python", "node"} {
-				f.sls[rt] = target{Peer: "sls", Runtime: rt, URL: ss.url(fnName[rt])}
+				f.sls[rt] = target{Peer: "sls", Runtime: rt, URL: ss.url(fnName[rt]), Pid: ss.p.pid()}
 			}
 		}
 	}

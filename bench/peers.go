@@ -44,7 +44,7 @@ func startRIE(t *tools) (*proc, target, error) {
 		p.stop()
 		return nil, target{}, err
 	}
-	return p, target{Peer: "rie", Runtime: "go", URL: "http://" + addr + invokePath("function")}, nil
+	return p, target{Peer: "rie", Runtime: "go", URL: "http://" + addr + invokePath("function"), Pid: p.pid()}, nil
 }
 
 // session is a running `lambdev dev --headless --json`.
@@ -53,6 +53,8 @@ type session struct {
 	endpoint string
 	started  time.Time // just before exec
 	ready    time.Time // the engine's time of the last "ready" state event
+	// interpreters maps a function to the interpreter its workers run.
+	interpreters map[string]string
 }
 
 // url is the Invoke API URL of a function in the session.
@@ -65,13 +67,14 @@ type devEvent struct {
 	Function string    `json:"function"`
 	State    string    `json:"state"`
 	Detail   string    `json:"detail"`
+	Interp   string    `json:"interpreter"`
 	Time     time.Time `json:"time"`
 }
 
 // startLambdev runs the built binary on the project in dir and waits until
 // every one of its n functions has reported ready.
 func startLambdev(t *tools, dir string, n int, timeout time.Duration) (*session, error) {
-	s := &session{started: time.Now()}
+	s := &session{started: time.Now(), interpreters: map[string]string{}}
 	p, err := startProc(t.work, dir, nil, t.lambdev, "dev", "--headless", "--json", "--listen", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -87,6 +90,8 @@ func startLambdev(t *tools, dir string, n int, timeout time.Duration) (*session,
 		switch {
 		case ev.Type == "gateway":
 			s.endpoint = ev.Endpoint
+		case ev.Type == "prepared" && ev.Interp != "":
+			s.interpreters[ev.Function] = ev.Interp
 		case ev.Type == "state" && ev.State == "ready":
 			ready[ev.Function] = true
 			if ev.Time.After(s.ready) {

@@ -19,6 +19,7 @@ type tpSeries struct {
 	errors int64
 	first  error
 	skip   string
+	cpu    cpuSplit // at c=8: CPU per invocation by process
 }
 
 // tpTargets are the throughput targets: Go and Python on every peer.
@@ -63,7 +64,13 @@ func throughput(ctx context.Context, t *tools, f *fleet, cfg settings, logf func
 					continue
 				}
 				hammer(ctx, t.URL, c, cfg.tpWarm) // new workers start here, not in the window
-				l := hammer(ctx, t.URL, c, cfg.tpWindow)
+				var l load
+				run := func() int64 { l = hammer(ctx, t.URL, c, cfg.tpWindow); return l.OK }
+				if c == 8 {
+					s.cpu.measure(t.Pid, run)
+				} else {
+					run()
+				}
 				s.rates = append(s.rates, l.rate())
 				s.errors += l.Errors
 				if s.first == nil {
@@ -101,6 +108,16 @@ func reportThroughput(rep *report, f *fleet, res map[string]*tpSeries, rieNote s
 	if rieNote != "" {
 		sec.note("%s", rieNote)
 	}
+	sec.note("CPU per invocation at c=8, by process (user+system time from /proc over each round's window, " +
+		"median over rounds; client = this harness's own process, which also serves the floor in-process). " +
+		"The bound is what the cores could serve if nothing else ran:")
+	var cpuRows [][]string
+	for _, t := range tpTargets(f) {
+		if s := res[t.name()+"@8"]; s != nil && s.skip == "" {
+			cpuRows = append(cpuRows, []string{t.name(), s.cpu.String()})
+		}
+	}
+	sec.table([]string{"target", "CPU per invocation at c=8"}, cpuRows)
 	judgeThroughput(rep, res)
 }
 
