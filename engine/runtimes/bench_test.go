@@ -84,6 +84,8 @@ func BenchmarkColdStart(b *testing.B) {
 
 // BenchmarkInterpreterBaseline measures the bare interpreter start
 // (python -c pass, node -e 0) on this machine, for comparison with ColdStart.
+// It runs in a worker's environment: variables such as NODE_EXTRA_CA_CERTS
+// in the caller's would otherwise add to the baseline alone.
 func BenchmarkInterpreterBaseline(b *testing.B) {
 	for _, f := range benchFamilies[:2] {
 		b.Run(f.name, func(b *testing.B) {
@@ -98,6 +100,7 @@ func BenchmarkInterpreterBaseline(b *testing.B) {
 			for b.Loop() {
 				start := time.Now()
 				cmd := exec.Command(p.Interpreter.Path, arg...)
+				cmd.Env = lambdaEnv(spec, p)
 				if out, err := cmd.CombinedOutput(); err != nil {
 					b.Fatalf("%v: %s", err, out)
 				}

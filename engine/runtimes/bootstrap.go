@@ -13,9 +13,9 @@ import (
 //go:embed bootstrap/lambdev_bootstrap.py
 var PythonBootstrap []byte
 
-// NodeBootstrap is the embedded Node.js runtime loop (bootstrap/bootstrap.mjs).
+// NodeBootstrap is the embedded Node.js runtime loop (bootstrap/bootstrap.cjs).
 //
-//go:embed bootstrap/bootstrap.mjs
+//go:embed bootstrap/bootstrap.cjs
 var NodeBootstrap []byte
 
 // bootstrapDir is where a function's bootstrap script goes: its BuildDir, or

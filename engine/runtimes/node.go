@@ -10,7 +10,7 @@ import (
 // nodeProbe prints node's real executable and version.
 const nodeProbe = "console.log(process.execPath);console.log(process.versions.node)"
 
-// nodeLauncher runs node handlers with the embedded bootstrap.mjs.
+// nodeLauncher runs node handlers with the embedded bootstrap.cjs.
 type nodeLauncher struct{}
 
 // Prepare finds node for spec.Version (a major, e.g. "22") and writes the bootstrap.
@@ -25,7 +25,7 @@ func (nodeLauncher) Prepare(ctx context.Context, spec Spec) (*Prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	script, err := writeBootstrap(dir, "bootstrap.mjs", NodeBootstrap)
+	script, err := writeBootstrap(dir, "bootstrap.cjs", NodeBootstrap)
 	if err != nil {
 		return nil, err
 	}

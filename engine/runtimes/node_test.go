@@ -3,6 +3,7 @@ package runtimes_test
 import (
 	"encoding/json"
 	"fmt"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -200,5 +201,56 @@ func TestNodeUncaughtExceptionEndsInvocationAndWorker(t *testing.T) {
 	}
 	if code := w.cmd.ProcessState.ExitCode(); code != 129 {
 		t.Errorf("exit code %d, want 129", code)
+	}
+}
+
+// TestNodeHeldSpare starts workers the way the engine starts a spare
+// (LAMBDEV_HOLD=1, a pipe on stdin): one byte lets the handler load; EOF ends
+// the worker before it calls the Runtime API.
+func TestNodeHeldSpare(t *testing.T) {
+	for _, goAhead := range []bool{true, false} {
+		t.Run(fmt.Sprintf("goAhead=%v", goAhead), func(t *testing.T) {
+			t.Parallel()
+			requireTool(t, "node")
+			spec := nodeSpec(t, "esm.handler")
+			p := prepare(t, spec)
+			srv, err := runtimeapi.Listen("127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := &worker{srv: srv, out: newOutput(), exited: make(chan struct{})}
+			w.cmd = exec.Command(p.Path, p.Args...)
+			w.cmd.Env = []string{"AWS_LAMBDA_RUNTIME_API=" + srv.Addr(), "LAMBDEV_HOLD=1"}
+			hold, err := w.cmd.StdinPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.start(t, spec, p)
+			if goAhead {
+				if _, err := hold.Write([]byte{1}); err != nil {
+					t.Fatal(err)
+				}
+				w.ready(t)
+				a := w.invoke(t, invocation(`{"k":"v"}`))
+				if want := `{"esm":true,"event":{"k":"v"}}`; string(a.Body) != want {
+					t.Errorf("body %s, want %s", a.Body, want)
+				}
+				return
+			}
+			hold.Close()
+			select {
+			case <-w.exited:
+			case <-time.After(waitLimit):
+				t.Fatal("held worker still running after EOF on stdin")
+			}
+			if code := w.cmd.ProcessState.ExitCode(); code != 0 {
+				t.Errorf("exit code %d, want 0", code)
+			}
+			select {
+			case <-srv.Ready():
+				t.Error("released by EOF, yet the worker called /next")
+			default:
+			}
+		})
 	}
 }

@@ -4,12 +4,17 @@
 // handler lookup (file.export against LAMBDA_TASK_ROOT, trying '', .js, .mjs,
 // .cjs), context object, console format and error JSON ({errorType,
 // errorMessage, trace}). No npm dependencies.
-import net from 'node:net';
-import nodeModule, { createRequire } from 'node:module';
-import { statSync } from 'node:fs';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { format } from 'node:util';
+//
+// It is CommonJS because Node starts a .cjs entry point faster than an ES
+// module; ES module handlers still load through import(). Modules needed
+// only on rare paths are required where they are used.
+'use strict';
+
+const net = require('node:net');
+const { statSync } = require('node:fs');
+const path = require('node:path');
+const { pathToFileURL } = require('node:url');
+const { format } = require('node:util');
 
 const env = process.env;
 const [apiHost, apiPort] = splitHostPort(env.AWS_LAMBDA_RUNTIME_API || '127.0.0.1:9001');
@@ -214,9 +219,11 @@ function postError(route, error) {
 let currentRequestId;
 
 function enableCompileCache() {
-  // Node >= 22.1 can cache compiled code (ours and the user's) across starts.
+  // Node >= 22.1 can cache compiled code (ours and the user's) across starts;
+  // older versions skip loading node:module for it.
+  if (parseInt(process.versions.node, 10) < 22) return;
   try {
-    nodeModule.enableCompileCache?.();
+    require('node:module').enableCompileCache?.();
   } catch {
     // an old node, or an unwritable cache dir: start without it
   }
@@ -250,8 +257,9 @@ async function loadModule(taskRoot, moduleRoot, moduleName) {
     for (const ext of ['', '.js', '.mjs', '.cjs']) {
       if (isFile(full + ext)) return await import(pathToFileURL(full + ext).href);
     }
-    const require = createRequire(path.join(taskRoot, 'index.js'));
-    return require(require.resolve(moduleName, { paths: [taskRoot, path.join(taskRoot, moduleRoot)] }));
+    // Not a file: a package in node_modules, resolved as if from the task root.
+    const req = require('node:module').createRequire(path.join(taskRoot, 'index.js'));
+    return req(req.resolve(moduleName, { paths: [taskRoot, path.join(taskRoot, moduleRoot)] }));
   } catch (err) {
     if (err instanceof SyntaxError) throw new UserCodeSyntaxError(err);
     if (err && (err.code === 'MODULE_NOT_FOUND' || err.code === 'ERR_MODULE_NOT_FOUND')) throw new ImportModuleError(err);
