@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"regexp"
 	"strconv"
@@ -121,6 +122,9 @@ func interpreterFloors(t *tools, dir string) map[string][]string {
 // start without its exit, comparable with exec → first response.
 func firstOutput(ctx context.Context, argv []string) (time.Duration, error) {
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	// The environment a worker gets, not the harness's: NODE_EXTRA_CA_CERTS
+	// alone adds ~40 ms to node's start, and workers never see it.
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "LANG=en_US.UTF-8", "TZ=:UTC"}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return 0, err
