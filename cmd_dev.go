@@ -61,9 +61,10 @@ func runDev(g *globals, args []string) error {
 
 // session is a running dev session: its engine, gateway and event stream.
 type session struct {
-	eng *engine.Engine
-	gw  *relay.Gateway
-	sub *engine.Subscription
+	eng       *engine.Engine
+	gw        *relay.Gateway
+	sub       *engine.Subscription
+	stopSched context.CancelFunc
 }
 
 // startSession wires the engine and the gateway; the caller closes it.
@@ -79,6 +80,9 @@ func startSession(p *config.Project, f devFlags) (*session, error) {
 		return nil, failure(fmt.Errorf("gateway: %w", err), "pass --listen 127.0.0.1:0 to pick a free port")
 	}
 	s := &session{eng: eng, gw: gw, sub: eng.Subscribe(8192)}
+	var schedCtx context.Context
+	schedCtx, s.stopSched = context.WithCancel(context.Background())
+	adaptScheduler(schedCtx, eng.ConcurrencyPeak)
 	go func() { _ = gw.Serve() }()
 	if err := writeSessionFile(p, gw.Endpoint()); err != nil {
 		fmt.Fprintln(os.Stderr, "warning: "+err.Error())
@@ -105,6 +109,7 @@ func (s *session) printTo(out *printer) <-chan struct{} {
 
 // close shuts the gateway down, then stops every worker.
 func (s *session) close(p *config.Project) {
+	defer s.stopSched()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = s.gw.Shutdown(ctx)

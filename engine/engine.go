@@ -62,6 +62,10 @@ type Engine struct {
 	closeMu sync.Once
 	reaper  chan struct{}
 
+	// inflight counts invocations inside Invoke; peak is its high-water
+	// mark since the last ConcurrencyPeak call.
+	inflight, peak atomic.Int32
+
 	// lifeMu orders Close against starting work: once closing is set no
 	// worker process or background task starts, so Close can wait for all.
 	lifeMu  sync.RWMutex

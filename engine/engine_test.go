@@ -275,6 +275,14 @@ func TestFiftyConcurrentInvocations(t *testing.T) {
 	if len(pids) > 10 {
 		t.Errorf("%d worker processes served; concurrency is 10", len(pids))
 	}
+	if len(pids) > 1 { // more than one worker: invocations overlapped
+		if peak := e.ConcurrencyPeak(); peak < 2 || peak > 50 {
+			t.Errorf("ConcurrencyPeak = %d after 50 concurrent invocations on %d workers", peak, len(pids))
+		}
+		if peak := e.ConcurrencyPeak(); peak != 0 {
+			t.Errorf("ConcurrencyPeak = %d with nothing in flight, want 0", peak)
+		}
+	}
 }
 
 func TestNodeAndGoHandlers(t *testing.T) {

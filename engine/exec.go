@@ -26,6 +26,8 @@ func (e *Engine) Invoke(ctx context.Context, req Request) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	e.enter()
+	defer e.inflight.Add(-1)
 	var res Result
 	for attempt := 0; ; attempt++ {
 		w, cold, err := fn.acquire(ctx, false)
@@ -49,6 +51,19 @@ func (e *Engine) Invoke(ctx context.Context, req Request) (Result, error) {
 	e.publish(InvocationFinished{At: now(), Request: req, Result: res})
 	fn.observeDrift(&res)
 	return res, nil
+}
+
+// enter counts an invocation in and raises the high-water mark.
+func (e *Engine) enter() {
+	n := e.inflight.Add(1)
+	for p := e.peak.Load(); n > p && !e.peak.CompareAndSwap(p, n); p = e.peak.Load() {
+	}
+}
+
+// ConcurrencyPeak is the most invocations that were in flight at once since
+// the previous call (or since New); each call starts a new window.
+func (e *Engine) ConcurrencyPeak() int {
+	return int(e.peak.Swap(e.inflight.Load()))
 }
 
 // Check validates req as Invoke would, without running it (DryRun, Event).
