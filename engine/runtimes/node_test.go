@@ -38,6 +38,7 @@ func TestNodeResponses(t *testing.T) {
 		{"esmpkg/index.handler", `{"typeModule":true}`},
 		{"dyn.handler", `{"dyn":true}`},
 		{"cjs.nothing", `null`},
+		{"cjs.loadedBy", `"bootstrap.cjs"`}, // require()d, as AWS's runtime loads CommonJS
 		{"callback.handler", `{"callback":true}`},
 		{"callback.nowait", `{"nowait":true}`},
 	}

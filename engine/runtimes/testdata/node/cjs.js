@@ -31,3 +31,7 @@ exports.notAFunction = 42;
 
 // Returns a body of event.size bytes: exercises large /response bodies.
 exports.big = async (event) => ({ len: JSON.stringify(event).length, pad: 'x'.repeat(event.size || 0) });
+
+// Who loaded this module: AWS's Node runtime require()s CommonJS handlers,
+// so module.parent is the runtime's loader (import() would leave it unset).
+exports.loadedBy = async () => (module.parent ? require('path').basename(module.parent.filename) : null);
