@@ -1,10 +1,12 @@
 package runtimeapi
 
 import (
+	"bufio"
 	"context"
 	"encoding/base64"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -276,5 +278,59 @@ func TestInvokeBusy(t *testing.T) {
 	await(t, ch)
 	if _, err := srv.Invoke(context.Background(), Invocation{RequestID: "x"}); !errors.Is(err, ErrInvalidInvocation) {
 		t.Errorf("Invoke without deadline = %v", err)
+	}
+}
+
+// HTTP/1.1 pipelining, as lambdev's Python bootstrap uses it: one write
+// carries an invocation's POST and the next GET /next; the server answers
+// the POST (202), ends that invocation, and holds the GET for the next one.
+func TestPipelinedResponseAndNext(t *testing.T) {
+	srv := startServer(t)
+	conn, err := net.Dial("tcp", srv.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	br := bufio.NewReader(conn)
+	const next = "GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n"
+	read := func(what string) (*http.Response, string) {
+		t.Helper()
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatalf("%s body: %v", what, err)
+		}
+		return resp, string(b)
+	}
+	send := func(s string) {
+		t.Helper()
+		if _, err := io.WriteString(conn, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	first := invokeAsync(context.Background(), srv, invocation("req-1", `{"n":1}`))
+	send(next)
+	if resp, body := read("first /next"); resp.Header.Get("Lambda-Runtime-Aws-Request-Id") != "req-1" || body != `{"n":1}` {
+		t.Fatalf("first /next = %v %q", resp.Header, body)
+	}
+	send("POST /2018-06-01/runtime/invocation/req-1/response HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n\r\n\"done\"" + next)
+	resp, body := read("pipelined /response")
+	expect(t, "pipelined /response", resp.StatusCode, body, 202, wantOK)
+	if r := await(t, first); r.err != nil || r.a.Kind != KindResponse || string(r.a.Body) != `"done"` {
+		t.Fatalf("first invocation ended with %v %v %q", r.err, r.a.Kind, r.a.Body)
+	}
+	second := invokeAsync(context.Background(), srv, invocation("req-2", `{"n":2}`))
+	if resp, body := read("pipelined /next"); resp.Header.Get("Lambda-Runtime-Aws-Request-Id") != "req-2" || body != `{"n":2}` {
+		t.Fatalf("pipelined /next = %v %q", resp.Header, body)
+	}
+	send("POST /2018-06-01/runtime/invocation/req-2/response HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}")
+	resp, body = read("second /response")
+	expect(t, "second /response", resp.StatusCode, body, 202, wantOK)
+	if r := await(t, second); r.err != nil || string(r.a.Body) != `{}` {
+		t.Fatalf("second invocation ended with %v %q", r.err, r.a.Body)
 	}
 }

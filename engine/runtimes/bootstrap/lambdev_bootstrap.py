@@ -243,17 +243,52 @@ class RuntimeClient:
             parts.append(self.read_exact(size))
             self.read_line()
 
-    def next(self):
-        return self.roundtrip(self.next_request)
+    def next(self, answer=None):
+        """Returns the next event. answer, the last invocation's POST as a
+        (head, body) pair, goes out in the same write as GET /next (HTTP/1.1
+        pipelining: the server answers them in order), which spares a send and
+        a wait per invocation; its logs were flushed before, so they are still
+        attributed to it."""
+        retried = False
+        while True:
+            try:
+                if self.sock is None:
+                    self.connect()
+                if answer is None:
+                    self.sock.sendall(self.next_request)
+                    return self.read_response()
+                head, body = answer
+                if len(body) > 65536:
+                    self.sock.sendall(head)
+                    self.sock.sendall(body)
+                    self.sock.sendall(self.next_request)
+                else:
+                    self.sock.sendall(head + body + self.next_request)
+                status, _, reply = self.read_response()
+                answer = None
+                if status >= 500:
+                    raise SystemExit("lambdev runtime: Runtime API answered %d: %r" % (status, reply))
+                if self.sock is not None:
+                    return self.read_response()
+                # The server closed after answering the POST: ask again.
+            except (ConnectionError, EOFError):
+                self.close()  # a stale kept-alive connection: retry once
+                if retried:
+                    raise
+                retried = True
 
-    def post(self, path, body, content_type=b"application/json", error_type=None):
+    def answer(self, path, body, content_type=b"application/json", error_type=None):
+        """The POST of an answer as a (head, body) pair."""
         head = b"POST %s%s HTTP/1.1\r\nHost: %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n" % (
             _API.encode(), path, self.host, content_type, len(body))
         if error_type:
             head += b"Lambda-Runtime-Function-Error-Type: " + error_type.encode() + b"\r\n"
-        status, _, answer = self.roundtrip(head + b"\r\n", body)
+        return head + b"\r\n", body
+
+    def post(self, path, body, content_type=b"application/json", error_type=None):
+        status, _, reply = self.roundtrip(*self.answer(path, body, content_type, error_type))
         if status >= 500:
-            raise SystemExit("lambdev runtime: Runtime API answered %d: %r" % (status, answer))
+            raise SystemExit("lambdev runtime: Runtime API answered %d: %r" % (status, reply))
         return status
 
 
@@ -521,7 +556,7 @@ def flush_stdio():
 
 
 def handle(client, handler, headers, body):
-    """Runs one invocation and posts its response or error."""
+    """Runs one invocation and returns its answer (response or error) to post."""
     global _request_id
     rid = headers.get(b"lambda-runtime-aws-request-id", b"")
     _request_id = request_id = rid.decode()
@@ -541,12 +576,11 @@ def handle(client, handler, headers, body):
         error = error_from_exception(request_id)
     if error is None:
         flush_stdio()
-        client.post(b"invocation/" + rid + b"/response", result, content_type)
-        return
+        return client.answer(b"invocation/" + rid + b"/response", result, content_type)
     log_error(error)
     flush_stdio()
-    client.post(b"invocation/" + rid + b"/error", to_json(error).encode(),
-                error_type=error["errorType"])
+    return client.answer(b"invocation/" + rid + b"/error", to_json(error).encode(),
+                         error_type=error["errorType"])
 
 
 def init(client):
@@ -583,11 +617,12 @@ def main():
             sys.exit(0)
     try:
         handler = init(client)
+        answer = None
         while True:
-            status, headers, body = client.next()
+            status, headers, body = client.next(answer)
             if status != 200:
                 sys.exit("lambdev runtime: /next answered %d: %r" % (status, body))
-            handle(client, handler, headers, body)
+            answer = handle(client, handler, headers, body)
     except (OSError, EOFError) as e:  # the Runtime API went away: nothing to report to
         flush_stdio()
         sys.exit("lambdev runtime: Runtime API unreachable: %s" % e)

@@ -32,3 +32,43 @@ for o in ["é\u2028", {"a": [1, 2.5, float("nan"), None, True]}, {1: "x", 2.0: "
         except Exception as e: return ("err", type(e).__name__, str(e))
     assert run(b.to_json) == run(enc), (o, run(b.to_json), run(enc))
 print(sys.version_info[:2], "equivalent on", len(cases), "inputs")
+
+# The client's pipelined POST + GET /next against a server that closes the
+# connection after answering the POST (Connection: close): the GET it sent
+# along is lost, so the client must ask again on a new connection.
+import socket, threading
+
+srv = socket.socket()
+srv.settimeout(10)  # a client that never comes back fails the check, not hangs it
+srv.bind(("127.0.0.1", 0))
+srv.listen(2)
+seen = []
+
+
+def serve():
+    conn, _ = srv.accept()  # first connection: POST + pipelined GET, answered then closed
+    data = b""
+    while data.count(b"\r\n\r\n") < 2:
+        data += conn.recv(65536)
+    seen.append(data)
+    conn.sendall(b"HTTP/1.1 202 Accepted\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
+    conn.close()
+    conn, _ = srv.accept()  # second connection: the GET again
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += conn.recv(65536)
+    seen.append(data)
+    conn.sendall(b"HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: r2\r\nContent-Length: 7\r\n\r\n{\"n\":2}")
+    conn.close()
+
+
+t = threading.Thread(target=serve, daemon=True)
+t.start()
+client = b.RuntimeClient("127.0.0.1:%d" % srv.getsockname()[1])
+status, headers, body = client.next(client.answer(b"invocation/r1/response", b'"done"'))
+t.join(10)
+assert (status, headers.get(b"lambda-runtime-aws-request-id"), body) == (200, b"r2", b'{"n":2}'), (status, headers, body)
+assert seen[0].startswith(b"POST /2018-06-01/runtime/invocation/r1/response ") and seen[0].endswith(
+    b'"done"GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n' % srv.getsockname()[1]), seen[0]
+assert seen[1].startswith(b"GET /2018-06-01/runtime/invocation/next "), seen[1]
+print(sys.version_info[:2], "pipelined answer survives a close after the POST")
