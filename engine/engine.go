@@ -121,7 +121,8 @@ func (e *Engine) state() *state { return e.st.Load() }
 func (e *Engine) fn(name string) *function { return e.state().fns[name] }
 
 func (e *Engine) newFunction(p *config.Project, f *config.Function) *function {
-	fn := &function{eng: e, project: p, cfg: f, timeout: f.Timeout, spec: specFor(p, f, e.opts.BuildDir), live: f.Dev}
+	fn := &function{eng: e, project: p, cfg: f, timeout: f.Timeout, spec: specFor(p, f, e.opts.BuildDir), live: f.Dev,
+		arn: functionARN(p, f)}
 	fn.launcher, fn.prepErr = runtimes.For(f.Family())
 	if fn.prepErr != nil {
 		fn.prepErr = fmt.Errorf("%w: %v", ErrNotRunnable, fn.prepErr)

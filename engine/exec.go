@@ -127,7 +127,7 @@ func (fn *function) run(w *worker, req *Request, cold, announce bool) (Result, b
 		RequestID:       req.RequestID,
 		Payload:         req.Payload,
 		Deadline:        deadline,
-		FunctionARN:     functionARN(fn.project, fn.cfg),
+		FunctionARN:     fn.arn,
 		TraceID:         req.TraceID,
 		ClientContext:   req.ClientContext,
 		CognitoIdentity: req.CognitoIdentity,

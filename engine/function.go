@@ -30,6 +30,7 @@ type function struct {
 	spec     runtimes.Spec
 	launcher runtimes.Launcher
 	baseEnv  []string
+	arn      string // the ARN invocations see
 	timeout  time.Duration
 
 	mu            sync.Mutex

@@ -263,3 +263,22 @@ func TestFunctionURLErrorsAndMissing(t *testing.T) {
 		t.Errorf("unknown path: status %d, want 404", resp.StatusCode)
 	}
 }
+
+// parseFunctionRef's plain-name shortcut must agree with the FunctionName
+// pattern itself on every input, plain or not.
+func TestParseFunctionRefMatchesPattern(t *testing.T) {
+	refs := []string{
+		"echo", "my-fn_v2.1", "A", "-", ".", "_", "", "a b", "a/b", "é", "a:b", "echo:$LATEST", "echo:prod",
+		"123456789012:function:echo", "function:echo", "us-east-1:123456789012:function:echo:1",
+		"arn:aws:lambda:us-east-1:123456789012:function:echo", "arn:aws:lambda:us-east-1:123456789012:function:echo:$LATEST",
+		"arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:echo", "arn:aws:lambda:::function:echo", "echo:", ":echo",
+		"echo\n", "echo%20", "ech*o",
+	}
+	for _, ref := range refs {
+		name, qualifier, ok := parseFunctionRef(ref)
+		m := functionRef.FindStringSubmatch(ref)
+		if ok != (m != nil) || ok && (name != m[7] || qualifier != m[9]) {
+			t.Errorf("parseFunctionRef(%q) = %q %q %v; the pattern gives %q", ref, name, qualifier, ok, m)
+		}
+	}
+}

@@ -24,6 +24,26 @@ const maxTail = 4096
 // ARN or a full ARN, each with an optional qualifier (lambda-spec.md §3).
 var functionRef = regexp.MustCompile(`^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?$`)
 
+// parseFunctionRef splits a FunctionName into the function's name and its
+// qualifier, or reports that functionRef rejects it. A plain name (the usual
+// case) is recognised without the regexp: with no colon, only its name group
+// can match, and the whole string must be made of that group's characters.
+func parseFunctionRef(ref string) (name, qualifier string, ok bool) {
+	plain := ref != ""
+	for i := 0; plain && i < len(ref); i++ {
+		c := ref[i]
+		plain = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.'
+	}
+	if plain {
+		return ref, "", true
+	}
+	m := functionRef.FindStringSubmatch(ref)
+	if m == nil {
+		return "", "", false
+	}
+	return m[7], m[9], true
+}
+
 // serveInvoke implements POST /2015-03-31/functions/{name}/invocations.
 func (g *Gateway) serveInvoke(w http.ResponseWriter, r *http.Request) {
 	rest := strings.TrimPrefix(r.URL.Path, invokePrefix)
@@ -161,11 +181,10 @@ func (g *Gateway) writeEngineError(w http.ResponseWriter, req engine.Request, er
 
 // resolve maps a FunctionName (name, Lambda name, or ARN) to a project function.
 func (g *Gateway) resolve(ref string) (name, qualifier string, ok bool) {
-	m := functionRef.FindStringSubmatch(ref)
-	if m == nil {
+	name, qualifier, ok = parseFunctionRef(ref)
+	if !ok {
 		return "", "", false
 	}
-	name, qualifier = m[7], m[9]
 	p := g.inv.Project()
 	if p.Function(name) != nil {
 		return name, qualifier, true
