@@ -106,3 +106,27 @@ func TestSmoke(t *testing.T) {
 		t.Errorf("report file not written (%v)", err)
 	}
 }
+
+// TestProcAccounting checks the /proc readers against a real child: it is
+// one of this process's children, with an RSS, and its tree's CPU is
+// accounted under its command name.
+func TestProcAccounting(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc")
+	}
+	cmd := exec.Command("sleep", "30")
+	if err := cmd.Start(); err != nil {
+		t.Skip("no sleep:", err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	st, ok := procStats()[cmd.Process.Pid]
+	if !ok || st.ppid != os.Getpid() || st.comm != "sleep" {
+		t.Fatalf("procStats()[child] = %+v, %v; want ppid %d, comm sleep", st, ok, os.Getpid())
+	}
+	if kb, n := childrenRSSKB(os.Getpid()); n < 1 || kb <= 0 {
+		t.Errorf("childrenRSSKB = %d KiB over %d children, want the sleep child", kb, n)
+	}
+	if _, ok := procCPU(os.Getpid())["sleep"]; !ok {
+		t.Errorf("procCPU(self) has no entry for its sleep child: %v", procCPU(os.Getpid()))
+	}
+}

@@ -2,54 +2,21 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"syscall"
 )
 
-// clockTicks is USER_HZ, the unit of utime/stime in /proc/PID/stat: 100 on
-// every Linux architecture Go supports.
-const clockTicks = 100
-
 // procCPU is the CPU time (user+system, seconds) of root and every process
 // descended from it, summed by command name (lambdev, python3.12, node,
-// bootstrap…). It reads /proc, so it is empty off Linux.
+// bootstrap…); empty off Linux.
 func procCPU(root int) map[string]float64 {
 	out := map[string]float64{}
 	if root <= 0 {
 		return out
 	}
-	type stat struct {
-		ppid int
-		comm string
-		cpu  float64
-	}
-	all := map[int]stat{}
-	paths, _ := filepath.Glob("/proc/[0-9]*/stat")
-	for _, p := range paths {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			continue // exited meanwhile
-		}
-		s := string(b)
-		open, end := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
-		if open < 0 || end < open {
-			continue
-		}
-		f := strings.Fields(s[end+1:])
-		if len(f) < 13 {
-			continue
-		}
-		pid, _ := strconv.Atoi(strings.TrimSpace(s[:open]))
-		ppid, _ := strconv.Atoi(f[1])
-		utime, _ := strconv.ParseFloat(f[11], 64)
-		stime, _ := strconv.ParseFloat(f[12], 64)
-		all[pid] = stat{ppid: ppid, comm: s[open+1 : end], cpu: (utime + stime) / clockTicks}
-	}
+	all := procStats()
 	for pid, st := range all {
 		for q, hops := pid, 0; q > 1 && hops < 64; q, hops = all[q].ppid, hops+1 {
 			if q == root {

@@ -159,25 +159,54 @@ func rssKB(pid int, field string) int64 {
 
 // childrenRSSKB sums VmRSS over the direct children of pid.
 func childrenRSSKB(pid int) (total int64, n int) {
-	ents, _ := os.ReadDir("/proc")
-	for _, e := range ents {
-		child, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", child))
-		if err != nil {
-			continue
-		}
-		// Fields after the parenthesised command: state, ppid, ...
-		i := bytes.LastIndexByte(b, ')')
-		f := strings.Fields(string(b[i+1:]))
-		if len(f) > 1 && f[1] == strconv.Itoa(pid) {
+	for child, st := range procStats() {
+		if st.ppid == pid {
 			total += rssKB(child, "VmRSS")
 			n++
 		}
 	}
 	return total, n
+}
+
+// procStat is the part of /proc/PID/stat the harness reads.
+type procStat struct {
+	ppid int
+	comm string  // the command name, e.g. python3.12
+	cpu  float64 // user+system seconds
+}
+
+// clockTicks is USER_HZ, the unit of utime/stime in /proc/PID/stat: 100 on
+// every Linux architecture Go supports.
+const clockTicks = 100
+
+// procStats reads /proc/PID/stat of every process by pid; empty off Linux.
+func procStats() map[int]procStat {
+	all := map[int]procStat{}
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			continue // exited meanwhile
+		}
+		// "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+		open, end := bytes.IndexByte(b, '('), bytes.LastIndexByte(b, ')')
+		if open < 0 || end < open {
+			continue
+		}
+		f := strings.Fields(string(b[end+1:]))
+		if len(f) < 13 {
+			continue
+		}
+		ppid, _ := strconv.Atoi(f[1])
+		utime, _ := strconv.ParseFloat(f[11], 64)
+		stime, _ := strconv.ParseFloat(f[12], 64)
+		all[pid] = procStat{ppid: ppid, comm: string(b[open+1 : end]), cpu: (utime + stime) / clockTicks}
+	}
+	return all
 }
 
 // freePort returns a loopback port free right now.
