@@ -151,16 +151,20 @@ class RuntimeClient:
             if self.sock is None:
                 self.connect()
             try:
-                if len(body) > 65536:
-                    self.sock.sendall(head)
-                    self.sock.sendall(body)
-                else:
-                    self.sock.sendall(head + body)
+                self.send(head, body)
                 return self.read_response()
             except (ConnectionError, EOFError):
                 self.close()  # a stale kept-alive connection: retry once
                 if attempt:
                     raise
+
+    def send(self, *parts):
+        """Sends parts in one write, or each on its own once they are large."""
+        if sum(map(len, parts)) > 65536:
+            for part in parts:
+                self.sock.sendall(part)
+        else:
+            self.sock.sendall(b"".join(parts))
 
     def recv(self):
         data = self.sock.recv(65536)
@@ -257,17 +261,10 @@ class RuntimeClient:
                 if answer is None:
                     self.sock.sendall(self.next_request)
                     return self.read_response()
-                head, body = answer
-                if len(body) > 65536:
-                    self.sock.sendall(head)
-                    self.sock.sendall(body)
-                    self.sock.sendall(self.next_request)
-                else:
-                    self.sock.sendall(head + body + self.next_request)
+                self.send(answer[0], answer[1], self.next_request)
                 status, _, reply = self.read_response()
                 answer = None
-                if status >= 500:
-                    raise SystemExit("lambdev runtime: Runtime API answered %d: %r" % (status, reply))
+                fail_on_server_error(status, reply)
                 if self.sock is not None:
                     return self.read_response()
                 # The server closed after answering the POST: ask again.
@@ -287,9 +284,14 @@ class RuntimeClient:
 
     def post(self, path, body, content_type=b"application/json", error_type=None):
         status, _, reply = self.roundtrip(*self.answer(path, body, content_type, error_type))
-        if status >= 500:
-            raise SystemExit("lambdev runtime: Runtime API answered %d: %r" % (status, reply))
+        fail_on_server_error(status, reply)
         return status
+
+
+def fail_on_server_error(status, reply):
+    """Exits the runtime when the Runtime API answers a POST with a 5xx."""
+    if status >= 500:
+        raise SystemExit("lambdev runtime: Runtime API answered %d: %r" % (status, reply))
 
 
 class CognitoIdentity:
