@@ -23,6 +23,10 @@ type globals struct {
 	ci     bool
 	stdout io.Writer
 	stderr io.Writer
+
+	// beforeSession runs when a dev session is about to start, before it
+	// loads anything; main sets it to keepSysmonAwake.
+	beforeSession func()
 }
 
 // flagSet returns a FlagSet with the global flags registered on g.

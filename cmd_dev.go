@@ -40,6 +40,9 @@ func runDev(g *globals, args []string) error {
 	if g.ci {
 		return usageErr("--ci deploys strictly; it cannot run dev (use `lambdev deploy --ci`)")
 	}
+	if g.beforeSession != nil {
+		g.beforeSession()
+	}
 	p, err := g.load()
 	if err != nil {
 		return err

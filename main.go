@@ -57,12 +57,20 @@ var commands = []command{
 }
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	session := keepSysmonAwake
+	if restoreGODEBUG() {
+		session = nil // this is the re-executed session
+	}
+	os.Exit(runCLI(&globals{stdout: os.Stdout, stderr: os.Stderr, beforeSession: session}, os.Args[1:]))
 }
 
-// run executes the CLI and returns the exit code; errors are rendered once, here.
+// run executes the CLI in this process and returns the exit code.
 func run(args []string, stdout, stderr io.Writer) int {
-	g := &globals{stdout: stdout, stderr: stderr}
+	return runCLI(&globals{stdout: stdout, stderr: stderr}, args)
+}
+
+// runCLI executes the CLI with g; errors are rendered once, here.
+func runCLI(g *globals, args []string) int {
 	err := dispatch(g, args)
 	if err == nil {
 		return exitOK
