@@ -85,7 +85,7 @@ func startSession(p *config.Project, f devFlags) (*session, error) {
 	s := &session{eng: eng, gw: gw, sub: eng.Subscribe(8192)}
 	var schedCtx context.Context
 	schedCtx, s.stopSched = context.WithCancel(context.Background())
-	adaptScheduler(schedCtx, eng.ConcurrencyPeak)
+	adaptScheduler(schedCtx, eng.ConcurrencyPeak, eng.Overlaps())
 	go func() { _ = gw.Serve() }()
 	if err := writeSessionFile(p, gw.Endpoint()); err != nil {
 		fmt.Fprintln(os.Stderr, "warning: "+err.Error())

@@ -18,43 +18,85 @@ import (
 // sequential invokes: warm p50 0.39 → 0.26 ms (Python) and 0.52 → 0.37 ms
 // (Go), p99 1.04 → 0.66 ms and 1.52 → 1.03 ms; c=8 throughput unchanged
 // within the noise.
+//
+// Narrow, the session does not poll: the engine signals the first overlap
+// and the session widens at once. Wide, it reads the engine's peak
+// concurrency every tick and narrows after a calm second. An idle session
+// thus wakes for nothing of its own.
 const (
-	schedTick = 50 * time.Millisecond // how often the engine's peak concurrency is read
+	schedTick = 50 * time.Millisecond // how often the peak concurrency is read while wide
 	schedCalm = 20                    // ticks of one-at-a-time before narrowing again (1 s)
 )
 
 // adaptScheduler sizes GOMAXPROCS to the engine's concurrency until ctx
-// ends, unless the user set GOMAXPROCS or there is one core anyway.
-func adaptScheduler(ctx context.Context, peak func() int) {
+// ends, unless the user set GOMAXPROCS or there is one core anyway. peak is
+// the engine's ConcurrencyPeak, overlaps its Overlaps.
+func adaptScheduler(ctx context.Context, peak func() int, overlaps <-chan struct{}) {
 	wide := runtime.GOMAXPROCS(0)
 	if os.Getenv("GOMAXPROCS") != "" || wide <= 1 {
 		return
 	}
-	a := &schedAdapter{wide: wide, procs: wide, peak: peak, set: func(n int) { runtime.GOMAXPROCS(n) }}
+	t := time.NewTicker(schedTick)
+	t.Stop()
+	a := &schedAdapter{wide: wide, procs: wide, peak: peak, set: func(n int) { runtime.GOMAXPROCS(n) },
+		ticks: t.C, ticking: func(on bool) {
+			if on {
+				t.Reset(schedTick)
+			} else {
+				t.Stop()
+			}
+		}}
 	a.apply(1) // nothing in flight yet
 	go func() {
-		t := time.NewTicker(schedTick)
 		defer t.Stop()
 		defer runtime.GOMAXPROCS(wide)
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				a.tick()
-			}
-		}
+		a.run(ctx, overlaps)
 	}()
 }
 
-// schedAdapter decides GOMAXPROCS from one concurrency reading per tick:
-// wide at once when invocations overlap, narrow after schedCalm quiet ticks.
+// schedAdapter decides GOMAXPROCS: wide at once when invocations overlap,
+// narrow after schedCalm ticks with at most one invocation in flight.
 type schedAdapter struct {
 	wide  int
 	procs int // current setting
 	calm  int // consecutive ticks with at most one invocation in flight
 	peak  func() int
 	set   func(int)
+
+	ticks   <-chan time.Time // the tick, while ticking(true)
+	ticking func(on bool)
+}
+
+// run adapts until ctx ends: narrow, it waits for an overlap; wide, for
+// ticks.
+func (a *schedAdapter) run(ctx context.Context, overlaps <-chan struct{}) {
+	for {
+		if a.procs == 1 {
+			select {
+			case <-ctx.Done():
+				return
+			case <-overlaps:
+			}
+			a.peak() // a new window starts with the widening
+			a.calm = 0
+			a.apply(a.wide)
+			a.ticking(true)
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-a.ticks:
+			a.tick()
+		}
+		if a.procs == 1 {
+			a.ticking(false)
+			select {
+			case <-overlaps: // from before the calm second
+			default:
+			}
+		}
+	}
 }
 
 func (a *schedAdapter) tick() {

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"context"
 	"slices"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // TestSchedAdapter drives the adapter with a scripted concurrency reading per
@@ -34,4 +37,66 @@ func TestSchedAdapter(t *testing.T) {
 	if want := []int{1, 4, 1, 4}; !slices.Equal(sets, want) {
 		t.Errorf("GOMAXPROCS set to %v, want %v", sets, want)
 	}
+}
+
+// TestSchedAdapterRun drives the loop as a session does: narrow, it waits
+// for the engine's overlap signal with its ticker stopped; wide, it ticks
+// until a calm second narrows it again, dropping any overlap signalled
+// before that second.
+func TestSchedAdapterRun(t *testing.T) {
+	overlaps := make(chan struct{}, 1)
+	ticks := make(chan time.Time)
+	sets := make(chan int, 8)
+	ticking := make(chan bool, 4)
+	var peaks atomic.Int32 // ConcurrencyPeak calls
+	// procs 1: as adaptScheduler leaves it before run.
+	a := &schedAdapter{wide: 2, procs: 1,
+		peak:    func() int { peaks.Add(1); return 1 },
+		set:     func(n int) { sets <- n },
+		ticks:   ticks,
+		ticking: func(on bool) { ticking <- on },
+	}
+	run := func() (stop func()) {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { defer close(done); a.run(ctx, overlaps) }()
+		return func() { cancel(); <-done }
+	}
+
+	stop := run()
+	overlaps <- struct{}{}
+	if n := <-sets; n != 2 {
+		t.Fatalf("an overlap set GOMAXPROCS to %d, want 2", n)
+	}
+	if on := <-ticking; !on {
+		t.Fatal("widening did not start the ticker")
+	}
+	overlaps <- struct{}{} // signalled while wide, before the calm second
+	for i := 0; i < schedCalm; i++ {
+		ticks <- time.Time{}
+	}
+	if n := <-sets; n != 1 {
+		t.Fatalf("a calm second set GOMAXPROCS to %d, want 1", n)
+	}
+	if on := <-ticking; on {
+		t.Fatal("narrowing did not stop the ticker")
+	}
+	stop()
+	if got := peaks.Load(); got != 1+schedCalm {
+		t.Errorf("ConcurrencyPeak read %d times, want %d (one window reset, one per tick)", got, 1+schedCalm)
+	}
+	select {
+	case n := <-sets:
+		t.Fatalf("the stale overlap widened it again (GOMAXPROCS %d)", n)
+	case <-overlaps:
+		t.Fatal("the overlap from the wide phase was still pending after narrowing")
+	default:
+	}
+
+	stop = run() // narrow: a fresh overlap widens at once
+	overlaps <- struct{}{}
+	if n := <-sets; n != 2 {
+		t.Fatalf("the next overlap set GOMAXPROCS to %d, want 2", n)
+	}
+	stop()
 }

@@ -65,6 +65,9 @@ type Engine struct {
 	// inflight counts invocations inside Invoke; peak is its high-water
 	// mark since the last ConcurrencyPeak call.
 	inflight, peak atomic.Int32
+	// overlap holds one signal when an invocation started while another
+	// was in flight (see Overlaps).
+	overlap chan struct{}
 
 	// lifeMu orders Close against starting work: once closing is set no
 	// worker process or background task starts, so Close can wait for all.
@@ -99,7 +102,7 @@ func New(p *config.Project, opts Options) (*Engine, error) {
 		opts.BuildDir = dir
 	}
 	ctx, stop := context.WithCancelCause(context.Background())
-	e := &Engine{opts: opts, ctx: ctx, stop: stop, reaper: make(chan struct{})}
+	e := &Engine{opts: opts, ctx: ctx, stop: stop, reaper: make(chan struct{}), overlap: make(chan struct{}, 1)}
 	st := &state{project: p, fns: map[string]*function{}}
 	for _, f := range p.Functions {
 		st.fns[f.Name] = e.newFunction(p, f)

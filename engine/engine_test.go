@@ -239,6 +239,12 @@ func TestRefusedBeforeAnyHandler(t *testing.T) {
 func TestFiftyConcurrentInvocations(t *testing.T) {
 	requireInterpreter(t, "python3")
 	e, _ := newTestEngine(t)
+	invoke(t, e, "echo", `{}`)
+	select {
+	case <-e.Overlaps():
+		t.Fatal("Overlaps signalled for a lone invocation")
+	default:
+	}
 	const n = 50
 	var wg sync.WaitGroup
 	results := make([]Result, n)
@@ -281,6 +287,11 @@ func TestFiftyConcurrentInvocations(t *testing.T) {
 		}
 		if peak := e.ConcurrencyPeak(); peak != 0 {
 			t.Errorf("ConcurrencyPeak = %d with nothing in flight, want 0", peak)
+		}
+		select {
+		case <-e.Overlaps():
+		default:
+			t.Error("Overlaps never signalled though invocations overlapped")
 		}
 	}
 }

@@ -53,12 +53,24 @@ func (e *Engine) Invoke(ctx context.Context, req Request) (Result, error) {
 	return res, nil
 }
 
-// enter counts an invocation in and raises the high-water mark.
+// enter counts an invocation in, raises the high-water mark, and signals
+// Overlaps when another invocation is already in flight.
 func (e *Engine) enter() {
 	n := e.inflight.Add(1)
 	for p := e.peak.Load(); n > p && !e.peak.CompareAndSwap(p, n); p = e.peak.Load() {
 	}
+	if n > 1 {
+		select {
+		case e.overlap <- struct{}{}:
+		default: // one pending signal says it all
+		}
+	}
 }
+
+// Overlaps receives when an invocation starts while another is in flight;
+// signals coalesce (at most one is pending), so a reader learns of
+// concurrency at once without polling.
+func (e *Engine) Overlaps() <-chan struct{} { return e.overlap }
 
 // ConcurrencyPeak is the most invocations that were in flight at once since
 // the previous call (or since New); each call starts a new window.
