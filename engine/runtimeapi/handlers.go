@@ -112,7 +112,7 @@ func (s *Server) handleResponse(w http.ResponseWriter, r *http.Request, id strin
 	if et := r.Trailer.Get(headerErrorType); et != "" {
 		a = trailerAnswer(et, r.Trailer.Get(headerErrorBody))
 	}
-	s.accept(w, c, a)
+	s.accept(w, r, c, a)
 }
 
 // handleError serves POST /runtime/invocation/{id}/error (§1.4).
@@ -126,15 +126,17 @@ func (s *Server) handleError(w http.ResponseWriter, r *http.Request, id string) 
 	if res.done(s, w, c) {
 		return
 	}
-	s.accept(w, c, errorAnswer(KindError, r.Header.Get(headerErrorType), body))
+	s.accept(w, r, c, errorAnswer(KindError, r.Header.Get(headerErrorType), body))
 }
 
-// accept ends c with a and answers 202, or 400 if c was aborted meanwhile.
-func (s *Server) accept(w http.ResponseWriter, c *call, a Answer) {
+// accept ends c with a and answers 202 (held for the next reply when r's
+// runtime pipelined its /next), or 400 if c was aborted meanwhile.
+func (s *Server) accept(w http.ResponseWriter, r *http.Request, c *call, a Answer) {
 	if !s.finish(c, a) {
 		writeJSON(w, http.StatusBadRequest, bodyInvalidRequestID)
 		return
 	}
+	holdReply(r)
 	writeJSON(w, http.StatusAccepted, bodyStatusOK)
 }
 

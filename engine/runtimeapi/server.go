@@ -63,8 +63,10 @@ func Listen(addr string) (*Server, error) {
 		IdleTimeout:       5 * time.Minute,
 		// aws-lambda-go sends an X-Ray cause header of up to 1 MiB (§1.4).
 		MaxHeaderBytes: 2 << 20,
+		ConnContext:    connContext,
+		ConnState:      connState,
 	}
-	go func() { _ = s.hs.Serve(ln) }()
+	go func() { _ = s.hs.Serve(holdListener{ln}) }()
 	return s, nil
 }
 

@@ -261,7 +261,10 @@ class RuntimeClient:
                 if answer is None:
                     self.sock.sendall(self.next_request)
                     return self.read_response()
-                self.send(answer[0], answer[1], self.next_request)
+                # The header asks the server to send the 202 with the
+                # event, which wakes this process once instead of twice.
+                head = answer[0][:-2] + b"Lambdev-Pipelined-Next: 1\r\n\r\n"
+                self.send(head, answer[1], self.next_request)
                 status, _, reply = self.read_response()
                 answer = None
                 fail_on_server_error(status, reply)
