@@ -134,7 +134,6 @@ func (fn *function) run(w *worker, req *Request, cold, announce bool) (Result, b
 	if !w.alive() {
 		cancel(errWorkerExited)
 	}
-	fmt.Fprintf(&r.logs, "START RequestId: %s Version: $LATEST\n", r.id)
 	ans, err := w.api.Invoke(ctx, runtimeapi.Invocation{
 		RequestID:       req.RequestID,
 		Payload:         req.Payload,

@@ -156,26 +156,40 @@ func (p *logPipe) waitFor(d time.Duration) {
 // tailBuffer keeps (at least) the last max bytes written to it. It lets the
 // buffer grow to twice max before dropping the oldest bytes, so a handler
 // that logs megabytes costs amortised O(1) per byte, not a copy per line;
-// bytes() returns the last max.
+// bytes() returns the last max. It is safe for concurrent use: a worker's
+// log reader appends late lines while the invocation writes END/REPORT.
 type tailBuffer struct {
+	mu  sync.Mutex
 	b   []byte
 	max int
 }
 
 func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
 	t.b = append(t.b, p...)
 	if len(t.b) > 2*t.max {
 		t.b = append(t.b[:0], t.b[len(t.b)-t.max:]...)
 	}
+	t.mu.Unlock()
 	return len(p), nil
 }
 
-// bytes returns the last max bytes written.
+// bytes returns a copy of the last max bytes written.
 func (t *tailBuffer) bytes() []byte {
-	if over := len(t.b) - t.max; over > 0 {
-		return t.b[over:]
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	b := t.b
+	if over := len(b) - t.max; over > 0 {
+		b = b[over:]
 	}
-	return t.b
+	return bytes.Clone(b)
+}
+
+// reset drops everything written.
+func (t *tailBuffer) reset() {
+	t.mu.Lock()
+	t.b = nil
+	t.mu.Unlock()
 }
 
 var _ io.Writer = (*tailBuffer)(nil)

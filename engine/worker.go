@@ -167,13 +167,15 @@ func (wk *worker) logLine(line []byte) {
 }
 
 // attach makes r the invocation output is attributed to; lines the worker
-// wrote while no invocation ran (a pre-warmed init) are moved into r first.
+// wrote while no invocation ran (a pre-warmed init) are moved into r first,
+// then r's START line.
 func (wk *worker) attach(r *running, cancel context.CancelCauseFunc) {
 	wk.mu.Lock()
-	if len(wk.initLog.b) > 0 {
-		r.logs.Write(wk.initLog.bytes())
-		wk.initLog.b = nil
+	if init := wk.initLog.bytes(); len(init) > 0 {
+		r.logs.Write(init)
+		wk.initLog.reset()
 	}
+	fmt.Fprintf(&r.logs, "START RequestId: %s Version: $LATEST\n", r.id)
 	wk.cur, wk.cancel = r, cancel
 	wk.mu.Unlock()
 }
