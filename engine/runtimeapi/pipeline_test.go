@@ -105,24 +105,13 @@ func TestHoldConnFlushesOnClose(t *testing.T) {
 // for an answer is not sent on its own but with the next event, in one
 // write; without it, at once.
 func TestPipelinedAnswerRidesWithTheNextEvent(t *testing.T) {
-	srv := startServer(t)
-	conn, err := net.Dial("tcp", srv.Addr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	const next = "GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n"
+	srv, conn, first := rawFirstEvent(t, `{"n":1}`)
 	post := func(id, header string) string {
 		return "POST /2018-06-01/runtime/invocation/" + id + "/response HTTP/1.1\r\nHost: x\r\n" + header +
 			"Content-Length: 4\r\n\r\n\"ok\""
 	}
-	first := invokeAsync(context.Background(), srv, invocation("req-1", `{"n":1}`))
-	io.WriteString(conn, next)
-	if got := readAvailable(t, conn); !strings.Contains(got, "req-1") {
-		t.Fatalf("first /next: %q", got)
-	}
 
-	io.WriteString(conn, post("req-1", HeaderPipelined+": 1\r\n")+next)
+	io.WriteString(conn, post("req-1", HeaderPipelined+": 1\r\n")+rawNext)
 	if r := await(t, first); r.err != nil || string(r.a.Body) != `"ok"` {
 		t.Fatalf("first invocation: %v %q", r.err, r.a.Body)
 	}
@@ -161,15 +150,7 @@ func TestPipelinedAnswerRidesWithTheNextEvent(t *testing.T) {
 // header but waits for the 202 before asking for the next event (as a
 // proxy between a pipelining runtime and the server does) still gets it.
 func TestPipelinedHeaderWithoutNextStillAnswers(t *testing.T) {
-	srv := startServer(t)
-	conn, err := net.Dial("tcp", srv.Addr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	first := invokeAsync(context.Background(), srv, invocation("req-1", `{}`))
-	io.WriteString(conn, "GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n")
-	readAvailable(t, conn)
+	_, conn, first := rawFirstEvent(t, `{}`)
 	io.WriteString(conn, "POST /2018-06-01/runtime/invocation/req-1/response HTTP/1.1\r\nHost: x\r\n"+
 		HeaderPipelined+": 1\r\nContent-Length: 2\r\n\r\n{}")
 	got := readAvailable(t, conn) // fails on its deadline if the 202 stays held
@@ -179,4 +160,24 @@ func TestPipelinedHeaderWithoutNextStillAnswers(t *testing.T) {
 	if r := await(t, first); r.err != nil || !bytes.Equal(r.a.Body, []byte(`{}`)) {
 		t.Fatalf("invocation: %v %q", r.err, r.a.Body)
 	}
+}
+
+const rawNext = "GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n"
+
+// rawFirstEvent starts a server and takes its first invocation, req-1 with
+// event, over a raw connection, as a runtime would.
+func rawFirstEvent(t *testing.T, event string) (*Server, net.Conn, <-chan result) {
+	t.Helper()
+	srv := startServer(t)
+	conn, err := net.Dial("tcp", srv.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	first := invokeAsync(context.Background(), srv, invocation("req-1", event))
+	io.WriteString(conn, rawNext)
+	if got := readAvailable(t, conn); !strings.Contains(got, "req-1") {
+		t.Fatalf("first /next: %q", got)
+	}
+	return srv, conn, first
 }
