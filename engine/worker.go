@@ -71,7 +71,7 @@ func (fn *function) spawn(gen *generation, id int, hold bool) (*worker, error) {
 	cmd.Dir = gen.prep.Dir
 	cmd.Env = append(fn.env(gen, api.Addr()), gen.prep.Env...)
 	cmd.Stdout, cmd.Stderr = w, w
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = workerProcAttr()
 	wk := &worker{id: id, fn: fn, gen: gen, api: api, cmd: cmd, logs: lp, exited: make(chan struct{})}
 	wk.initLog.max = 64 * 1024
 	var holdR *os.File
