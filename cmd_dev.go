@@ -86,6 +86,7 @@ func startSession(p *config.Project, f devFlags) (*session, error) {
 	var schedCtx context.Context
 	schedCtx, s.stopSched = context.WithCancel(context.Background())
 	adaptScheduler(schedCtx, eng.ConcurrencyPeak, eng.Overlaps())
+	tuneGC()
 	go func() { _ = gw.Serve() }()
 	if err := writeSessionFile(p, gw.Endpoint()); err != nil {
 		fmt.Fprintln(os.Stderr, "warning: "+err.Error())

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"time"
 )
 
@@ -114,5 +115,20 @@ func (a *schedAdapter) apply(n int) {
 	if a.procs != n {
 		a.procs = n
 		a.set(n)
+	}
+}
+
+// sessionGCPercent is a dev session's GOGC. Its live heap is small (the
+// bench measured 33 MiB with 200 functions ready, 49 MiB after 100,000
+// invocations), and every collection lands on the invocations in flight: on
+// 2 cores, 4 interleaved rounds of 3,000 sequential Go invocations gave p99
+// 1.023/0.970/0.918/0.948 ms at the default and 0.891/0.881/0.912/0.785 ms
+// at 400.
+const sessionGCPercent = 400
+
+// tuneGC sets sessionGCPercent unless the user set GOGC.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(sessionGCPercent)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"runtime/debug"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -99,4 +100,18 @@ func TestSchedAdapterRun(t *testing.T) {
 		t.Fatalf("the next overlap set GOMAXPROCS to %d, want 2", n)
 	}
 	stop()
+}
+
+func TestTuneGC(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	t.Setenv("GOGC", "")
+	tuneGC()
+	if got := debug.SetGCPercent(100); got != sessionGCPercent {
+		t.Errorf("GOGC unset: the session runs at %d, want %d", got, sessionGCPercent)
+	}
+	t.Setenv("GOGC", "50")
+	tuneGC()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GOGC set by the user: the session changed it to %d", got)
+	}
 }
