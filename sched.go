@@ -123,7 +123,8 @@ func (a *schedAdapter) apply(n int) {
 // invocations), and every collection lands on the invocations in flight: on
 // 2 cores, 4 interleaved rounds of 3,000 sequential Go invocations gave p99
 // 1.023/0.970/0.918/0.948 ms at the default and 0.891/0.881/0.912/0.785 ms
-// at 400.
+// at 400. The price, from the bench's scale section: RSS 97 MiB instead of
+// 49 MiB after 100,000 invocations over 200 functions.
 const sessionGCPercent = 400
 
 // tuneGC sets sessionGCPercent unless the user set GOGC.
