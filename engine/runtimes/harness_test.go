@@ -287,12 +287,20 @@ func (w *worker) initError(t testing.TB) runtimeapi.Answer {
 	case <-time.After(waitLimit):
 		t.Fatal("no init error reported")
 	}
+	w.exitCode(t, "after its init error")
+	return a
+}
+
+// exitCode waits for the worker to exit (failing t if it is still running
+// after waitLimit; why says what should have ended it) and returns its code.
+func (w *worker) exitCode(t testing.TB, why string) int {
+	t.Helper()
 	select {
 	case <-w.exited:
 	case <-time.After(waitLimit):
-		t.Fatal("runtime did not exit after its init error")
+		t.Fatal("worker still running " + why)
 	}
-	return a
+	return w.cmd.ProcessState.ExitCode()
 }
 
 var requestSeq atomic.Int64

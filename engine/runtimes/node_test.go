@@ -195,12 +195,7 @@ func TestNodeUncaughtExceptionEndsInvocationAndWorker(t *testing.T) {
 	if a.Kind != runtimeapi.KindError {
 		t.Errorf("answer %v", a.Kind)
 	}
-	select {
-	case <-w.exited:
-	case <-time.After(waitLimit):
-		t.Fatal("worker still running after an uncaught exception")
-	}
-	if code := w.cmd.ProcessState.ExitCode(); code != 129 {
+	if code := w.exitCode(t, "after an uncaught exception"); code != 129 {
 		t.Errorf("exit code %d, want 129", code)
 	}
 }
@@ -239,12 +234,7 @@ func TestNodeHeldSpare(t *testing.T) {
 				return
 			}
 			hold.Close()
-			select {
-			case <-w.exited:
-			case <-time.After(waitLimit):
-				t.Fatal("held worker still running after EOF on stdin")
-			}
-			if code := w.cmd.ProcessState.ExitCode(); code != 0 {
+			if code := w.exitCode(t, "after EOF on stdin (held)"); code != 0 {
 				t.Errorf("exit code %d, want 0", code)
 			}
 			select {
