@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -118,4 +120,65 @@ func TestWriteBootstrapIsIdempotent(t *testing.T) {
 func readFile(p string) (string, error) {
 	b, err := os.ReadFile(p)
 	return string(b), err
+}
+
+// TestShimIsProbedAfterTheInstallsBehindIt builds a pyenv layout: a shim
+// for pythonX.Y that fails as pyenv's does for a version it has not
+// selected (and records that it ran), and the install of that version
+// behind it. The install must be found without running the shim.
+func TestShimIsProbedAfterTheInstallsBehindIt(t *testing.T) {
+	real, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not on PATH")
+	}
+	// Through its own shim, perhaps: ask it for the real executable.
+	out, err := exec.Command(real, "-c", "import sys;print(sys.executable);print('%d.%d' % sys.version_info[:2])").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	real, version, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
+	root := t.TempDir()
+	ran := filepath.Join(root, "shim-ran")
+	shim := filepath.Join(root, "shims", "python"+version)
+	writeExec(t, shim, "#!/bin/sh\ntouch "+ran+"\necho \"pyenv: python"+version+": command not found\" >&2\nexit 127\n")
+	install := filepath.Join(root, "versions", version+".99", "bin", "python"+version)
+	if err := os.MkdirAll(filepath.Dir(install), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, install); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PYENV_ROOT", root)
+	t.Setenv("PATH", filepath.Dir(shim)+string(os.PathListSeparator)+os.Getenv("PATH"))
+
+	p, err := findInterpreter(context.Background(), root, pythonCandidates(version), pythonMatches(version), "-c", pythonProbe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.in.Matched || !strings.HasPrefix(p.in.Path, filepath.Join(root, "versions")) {
+		t.Errorf("found %s (%s, matched %v); want the install under %s", p.in.Path, p.in.Version, p.in.Matched, root)
+	}
+	if _, err := os.Stat(ran); err == nil {
+		t.Error("the shim ran although the install behind it matched")
+	}
+
+	// With no install behind it, the shim is still a candidate, tried
+	// before the plain python3 fallback.
+	if err := os.RemoveAll(filepath.Join(root, "versions")); err != nil {
+		t.Fatal(err)
+	}
+	cands := resolveCandidates(pythonCandidates(version), new([]string))
+	if len(cands) == 0 || cands[0].cmd != shim {
+		t.Errorf("candidates without the install: %v; want the shim first", cands)
+	}
+}
+
+func writeExec(t *testing.T, path, body string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
 }
