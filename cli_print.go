@@ -83,8 +83,11 @@ func (p *printer) event(ev engine.Event) {
 	switch e := ev.(type) {
 	case engine.FunctionStateChanged:
 		detail := ""
-		if e.Detail != "" {
+		switch {
+		case e.Detail != "":
 			detail = ": " + e.Detail
+		case e.State == engine.StateIdle:
+			detail = " (no worker: the next invoke starts one)"
 		}
 		p.line("%s %-12s %s%s", ts, e.Function, e.State, detail)
 	case engine.FunctionPrepared:

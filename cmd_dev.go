@@ -21,21 +21,26 @@ type devFlags struct {
 	headless bool
 	listen   string
 	aws      bool
+	warm     int
 	cloud    bool // set once the cloud side is deployed
 }
 
 func runDev(g *globals, args []string) error {
 	var f devFlags
-	rest, err := g.commandFlags("dev", "dev [--headless] [--listen ADDR] [--json]", args, func(fs *flag.FlagSet) {
+	rest, err := g.commandFlags("dev", "dev [--headless] [--listen ADDR] [--warm N] [--json]", args, func(fs *flag.FlagSet) {
 		fs.BoolVar(&f.headless, "headless", false, "no TUI: print one line per event (NDJSON with --json)")
 		fs.StringVar(&f.listen, "listen", relay.DefaultListen, "gateway address (port 0 picks a free one)")
 		fs.BoolVar(&f.aws, "aws", false, "cloud dev: deploy live functions as the relay bridge")
+		fs.IntVar(&f.warm, "warm", engine.DefaultWarm, "start a warm worker up front for the first N functions; the rest start on first invoke (0: none)")
 	})
 	if err != nil {
 		return err
 	}
 	if len(rest) > 0 {
 		return usageErr("dev takes no arguments, got %q", rest)
+	}
+	if f.warm < 0 {
+		return usageErr("--warm takes a count of functions, 0 or more; got %d", f.warm)
 	}
 	if g.ci {
 		return usageErr("--ci deploys strictly; it cannot run dev (use `lambdev deploy --ci`)")
@@ -73,7 +78,11 @@ type session struct {
 // startSession wires the engine and the gateway; the caller closes it.
 func startSession(p *config.Project, f devFlags) (*session, error) {
 	listen := f.listen
-	eng, err := engine.New(p, engine.Options{Cloud: f.cloud, Load: config.LoadOptions{Stage: p.Stage}})
+	warm := f.warm
+	if warm == 0 {
+		warm = -1 // engine.Options: none
+	}
+	eng, err := engine.New(p, engine.Options{Cloud: f.cloud, Warm: warm, Load: config.LoadOptions{Stage: p.Stage}})
 	if err != nil {
 		return nil, err
 	}

@@ -86,7 +86,7 @@ func TestBrokenProjectsExitTwoWithPositions(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
-	for _, args := range [][]string{{}, {"nope"}, {"plan", "--mode", "sideways", "-f", sample}, {"deploy", "--mode", "dev", "-f", sample}, {"dev", "--ci", "-f", sample}} {
+	for _, args := range [][]string{{}, {"nope"}, {"plan", "--mode", "sideways", "-f", sample}, {"deploy", "--mode", "dev", "-f", sample}, {"dev", "--ci", "-f", sample}, {"dev", "--headless", "--warm", "-1", "-f", sample}} {
 		if _, _, code := cli(t, args...); code != exitUsage {
 			t.Errorf("lambdev %v: exit %d, want 2", args, code)
 		}

@@ -71,11 +71,14 @@ type devEvent struct {
 	Time     time.Time `json:"time"`
 }
 
-// startLambdev runs the built binary on the project in dir and waits until
-// every one of its n functions has reported ready.
-func startLambdev(t *tools, dir string, n int, timeout time.Duration) (*session, error) {
+// startLambdev runs the built binary (`dev`, with extra flags) on the
+// project in dir and waits until every one of its n functions has settled:
+// ready with its warm worker, or idle (prepared, no worker until invoked:
+// beyond --warm).
+func startLambdev(t *tools, dir string, n int, timeout time.Duration, extra ...string) (*session, error) {
 	s := &session{started: time.Now(), interpreters: map[string]string{}}
-	p, err := startProc(t.work, dir, nil, t.lambdev, "dev", "--headless", "--json", "--listen", "127.0.0.1:0")
+	args := append([]string{"dev", "--headless", "--json", "--listen", "127.0.0.1:0"}, extra...)
+	p, err := startProc(t.work, dir, nil, t.lambdev, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +95,7 @@ func startLambdev(t *tools, dir string, n int, timeout time.Duration) (*session,
 			s.endpoint = ev.Endpoint
 		case ev.Type == "prepared" && ev.Interp != "":
 			s.interpreters[ev.Function] = ev.Interp
-		case ev.Type == "state" && ev.State == "ready":
+		case ev.Type == "state" && (ev.State == "ready" || ev.State == "idle"):
 			ready[ev.Function] = true
 			if ev.Time.After(s.ready) {
 				s.ready = ev.Time
@@ -113,7 +116,7 @@ func startLambdev(t *tools, dir string, n int, timeout time.Duration) (*session,
 	return s, nil
 }
 
-// startupTime is exec to the last function ready.
+// startupTime is exec to the last function settled.
 func (s *session) startupTime() time.Duration { return s.ready.Sub(s.started) }
 
 // slsService and slsStage name functions as serverless does: service-stage-fn.

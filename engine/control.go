@@ -124,13 +124,19 @@ func (fn *function) reload(ctx context.Context) {
 		}
 		return
 	}
-	detail := fn.warm(ctx)
+	// A function with no worker (not warmed at start, or reaped) stays
+	// without one: an edit to a module many functions share must not
+	// start them all.
+	warm := fn.eager || fn.hasWorkers()
+	detail := fn.warm(ctx, warm)
 	if ctx.Err() != nil {
 		return
 	}
 	fn.eng.CheckDrift(fn.cfg.Name)
 	fn.eng.publish(ReloadFinished{At: now(), Function: fn.cfg.Name, Err: detail, Took: time.Since(start)})
-	fn.eng.background(fn.spawnSpare) // being edited: have the next reload's worker loaded
+	if warm {
+		fn.eng.background(fn.spawnSpare) // being edited: have the next reload's worker loaded
+	}
 }
 
 // ReloadFinished reports the end of a reload; Err holds compiler output or

@@ -26,8 +26,16 @@ import (
 type Options struct {
 	// BuildDir holds build outputs (Go binaries, bootstraps); default: the user cache dir.
 	BuildDir string
-	// IdleTimeout retires warm workers unused for this long (one per function is kept).
+	// IdleTimeout retires warm workers unused for this long. A function
+	// Start warmed keeps one; the others go back to none, as Lambda
+	// reclaims an idle execution environment.
 	IdleTimeout time.Duration
+	// Warm is how many functions, the first in the project file, Start
+	// gives a warm worker. The others are prepared (built, interpreter
+	// probed) and start their first worker on their first invocation, so a
+	// project of hundreds of functions does not start hundreds of
+	// processes. 0 means DefaultWarm; a negative value warms none.
+	Warm int
 	// InitTimeout bounds a runtime's init phase (Lambda: 10 s on demand).
 	InitTimeout time.Duration
 	// Load are the options the project was loaded with, reused when the
@@ -50,6 +58,11 @@ var DefaultPassthrough = []string{
 	"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
 	"AWS_ENDPOINT_URL",
 }
+
+// DefaultWarm is how many functions a session warms up front: a typical
+// project's every function, without letting a large one start hundreds of
+// interpreters (~10 MiB each for Python) before anything is invoked.
+const DefaultWarm = 32
 
 // Engine owns a project's functions, workers and event stream.
 type Engine struct {
@@ -94,6 +107,12 @@ func New(p *config.Project, opts Options) (*Engine, error) {
 	if opts.Passthrough == nil {
 		opts.Passthrough = DefaultPassthrough
 	}
+	switch {
+	case opts.Warm == 0:
+		opts.Warm = DefaultWarm
+	case opts.Warm < 0:
+		opts.Warm = 0
+	}
 	if opts.BuildDir == "" {
 		dir, err := defaultBuildDir(p)
 		if err != nil {
@@ -104,8 +123,8 @@ func New(p *config.Project, opts Options) (*Engine, error) {
 	ctx, stop := context.WithCancelCause(context.Background())
 	e := &Engine{opts: opts, ctx: ctx, stop: stop, reaper: make(chan struct{}), overlap: make(chan struct{}, 1)}
 	st := &state{project: p, fns: map[string]*function{}}
-	for _, f := range p.Functions {
-		st.fns[f.Name] = e.newFunction(p, f)
+	for i, f := range p.Functions {
+		st.fns[f.Name] = e.newFunction(p, f, i)
 	}
 	e.st.Store(st)
 	go e.reapLoop()
@@ -123,9 +142,10 @@ func (e *Engine) state() *state { return e.st.Load() }
 
 func (e *Engine) fn(name string) *function { return e.state().fns[name] }
 
-func (e *Engine) newFunction(p *config.Project, f *config.Function) *function {
+// newFunction makes the function f, the index-th of p.
+func (e *Engine) newFunction(p *config.Project, f *config.Function, index int) *function {
 	fn := &function{eng: e, project: p, cfg: f, timeout: f.Timeout, spec: specFor(p, f, e.opts.BuildDir), live: f.Dev,
-		arn: functionARN(p, f)}
+		arn: functionARN(p, f), eager: index < e.opts.Warm}
 	fn.launcher, fn.prepErr = runtimes.For(f.Family())
 	if fn.prepErr != nil {
 		fn.prepErr = fmt.Errorf("%w: %v", ErrNotRunnable, fn.prepErr)
@@ -195,8 +215,9 @@ func (e *Engine) logLine(fn, requestID string, line []byte) {
 }
 
 // Start prepares every function (in parallel, bounded) and starts one warm
-// worker each, publishing state events. Failures are reported as events;
-// Start returns when every function has been tried or ctx ends.
+// worker for each of the first Options.Warm, publishing state events: the
+// others end "idle", with no worker until invoked. Failures are reported as
+// events; Start returns when every function has been tried or ctx ends.
 func (e *Engine) Start(ctx context.Context) {
 	sem := make(chan struct{}, 4)
 	var wg sync.WaitGroup
@@ -208,7 +229,7 @@ func (e *Engine) Start(ctx context.Context) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			fn.warm(ctx)
+			fn.warm(ctx, fn.eager)
 		}()
 	}
 	wg.Wait()
@@ -266,7 +287,7 @@ func (e *Engine) reapLoop() {
 		case <-t.C:
 			cutoff := time.Now().Add(-e.opts.IdleTimeout)
 			for _, fn := range e.state().fns {
-				fn.reapIdle(cutoff, 1)
+				fn.reapIdle(cutoff)
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -174,6 +175,7 @@ func (fn *function) init(w *worker, r *running, res *Result) (Result, bool) {
 	initAns, err := w.waitReady(ctx)
 	res.InitDuration = time.Since(w.start)
 	if initAns == nil && err == nil {
+		fn.initDone(w, StateReady, "")
 		return Result{}, true
 	}
 	w.kill()
@@ -193,9 +195,30 @@ func (fn *function) init(w *worker, r *running, res *Result) (Result, bool) {
 		out = fn.eng.failed(fn, r.req, OutcomeInitError, "Runtime.ExitError", fmt.Sprintf("RequestId: %s Error: %v", r.id, err))
 	}
 	out.Cold, out.InitDuration, out.Started = true, res.InitDuration, res.Started
+	if !errors.Is(err, ErrClosed) {
+		fn.initDone(w, StateInitFailed, string(out.Payload))
+	}
 	fn.finishLogs(r, &out)
 	fn.release(w)
 	return out, false
+}
+
+// initDone records how the init of w, started by an invocation, ended: an
+// idle function, or one whose init failed, becomes ready once one of its
+// current workers inits; an idle or ready one shows init failed (with the
+// error) when one fails. Warming and reloading set the state themselves,
+// and a build failure stays shown.
+func (fn *function) initDone(w *worker, st FunctionState, detail string) {
+	fn.mu.Lock()
+	from := map[FunctionState][]FunctionState{
+		StateReady:      {StateIdle, StateInitFailed},
+		StateInitFailed: {StateIdle, StateReady},
+	}[st]
+	change := w.gen == fn.gen && fn.reloading == 0 && slices.Contains(from, fn.state)
+	fn.mu.Unlock()
+	if change {
+		fn.setState(st, detail)
+	}
 }
 
 // classify turns the runtime's answer (or why there was none) into an outcome.

@@ -48,6 +48,7 @@ type function struct {
 	closed        bool
 	stats         FunctionStats
 	live          bool // live (hot reload) or deployed (frozen build)
+	eager         bool // warmed at start and kept warm (Options.Warm)
 	// staticDrift and observed are the function's drift warnings.
 	staticDrift []drift.Warning
 	observed    map[string]drift.Warning
@@ -250,14 +251,33 @@ func (fn *function) broadcastLocked() {
 	}
 }
 
-// reapIdle retires warm workers idle since before cutoff, keeping keep of them.
-func (fn *function) reapIdle(cutoff time.Time, keep int) {
+// reapIdle retires warm workers idle since before cutoff. A function Start
+// warmed keeps one; another left with no worker at all goes back to idle.
+func (fn *function) reapIdle(cutoff time.Time) {
+	keep := 0
+	if fn.eager {
+		keep = 1
+	}
 	fn.mu.Lock()
-	defer fn.mu.Unlock()
+	busy := fn.count - len(fn.idle)
+	reaped := 0
 	for len(fn.idle) > keep && fn.idle[0].idleAt.Before(cutoff) {
 		fn.idle[0].kill()
 		fn.idle = fn.idle[1:]
+		reaped++
 	}
+	idle := reaped > 0 && len(fn.idle) == 0 && busy == 0 && fn.state == StateReady
+	fn.mu.Unlock()
+	if idle {
+		fn.setState(StateIdle, "")
+	}
+}
+
+// hasWorkers reports whether the function has a live worker (not a spare).
+func (fn *function) hasWorkers() bool {
+	fn.mu.Lock()
+	defer fn.mu.Unlock()
+	return fn.count > 0
 }
 
 // env is the Lambda environment of a worker (lambda-spec.md §1.8).
@@ -322,10 +342,12 @@ func functionARN(p *config.Project, f *config.Function) string {
 // LocalAccountID is the account id used in local ARNs.
 const LocalAccountID = "000000000000"
 
-// warm prepares the function and starts one worker so the first invocation
-// is warm; what happens is published as events. It returns the failure
-// detail, empty when the function is ready (or the engine is stopping).
-func (fn *function) warm(ctx context.Context) string {
+// warm prepares the function and, when start is set, starts one worker so
+// the first invocation is warm; without it the function ends idle, its
+// first invocation starting a worker. What happens is published as events.
+// It returns the failure detail, empty when the function is ready or idle
+// (or the engine is stopping).
+func (fn *function) warm(ctx context.Context, start bool) string {
 	fn.setState(StateStarting, "")
 	gen, err := fn.prepared(ctx)
 	if ctx.Err() != nil {
@@ -335,6 +357,10 @@ func (fn *function) warm(ctx context.Context) string {
 		return fn.fail(err)
 	}
 	fn.eng.publish(preparedEvent(fn.cfg.Name, gen))
+	if !start {
+		fn.setState(StateIdle, "")
+		return ""
+	}
 	w, err := fn.adoptSpare(gen), error(nil)
 	if w != nil {
 		w.unhold()

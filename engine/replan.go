@@ -34,7 +34,7 @@ func (e *Engine) reloadProject(ctx context.Context) map[string]bool {
 	next := &state{project: p, fns: map[string]*function{}}
 	ev := ProjectReloaded{At: now()}
 	var start []*function
-	for _, f := range p.Functions {
+	for i, f := range p.Functions {
 		prev := old.fns[f.Name]
 		switch {
 		case prev == nil:
@@ -46,7 +46,7 @@ func (e *Engine) reloadProject(ctx context.Context) map[string]bool {
 		default:
 			ev.Changed = append(ev.Changed, f.Name)
 		}
-		fn := e.newFunction(p, f)
+		fn := e.newFunction(p, f, i)
 		next.fns[f.Name] = fn
 		start = append(start, fn)
 	}
@@ -70,7 +70,7 @@ func (e *Engine) reloadProject(ctx context.Context) map[string]bool {
 	restarted := map[string]bool{}
 	for _, fn := range start {
 		restarted[fn.cfg.Name] = true
-		e.background(func() { fn.warm(ctx) })
+		e.background(func() { fn.warm(ctx, fn.eager) })
 	}
 	e.publish(ev)
 	return restarted
