@@ -131,7 +131,7 @@ func (fn *function) run(w *worker, req *Request, cold, announce bool) (Result, b
 	ctx, cancel := context.WithCancelCause(fn.eng.ctx)
 	ctx, cancelDeadline := context.WithDeadlineCause(ctx, deadline, errDeadline)
 	defer cancelDeadline()
-	w.attach(r, cancel)
+	w.attach(r, cancel, true)
 	if !w.alive() {
 		cancel(errWorkerExited)
 	}
@@ -171,7 +171,7 @@ func (fn *function) run(w *worker, req *Request, cold, announce bool) (Result, b
 func (fn *function) init(w *worker, r *running, res *Result) (Result, bool) {
 	ctx, cancel := context.WithTimeout(fn.eng.ctx, fn.eng.opts.InitTimeout)
 	defer cancel()
-	w.attach(r, nil)
+	w.attach(r, nil, false)
 	initAns, err := w.waitReady(ctx)
 	res.InitDuration = time.Since(w.start)
 	if initAns == nil && err == nil {
@@ -198,6 +198,8 @@ func (fn *function) init(w *worker, r *running, res *Result) (Result, bool) {
 	if !errors.Is(err, ErrClosed) {
 		fn.initDone(w, StateInitFailed, string(out.Payload))
 	}
+	// As Lambda logs an init failed on invoke: its output, then START.
+	fmt.Fprintf(&r.logs, "START RequestId: %s Version: $LATEST\n", r.id)
 	fn.finishLogs(r, &out)
 	fn.release(w)
 	return out, false

@@ -56,8 +56,14 @@ func TestStartWarmsOnlyTheFirstFunctions(t *testing.T) {
 		t.Errorf("b after its first invoke: %s, %d workers; want ready, 1", in.State, in.Stats.Workers)
 	}
 	// An init failure shows on the function, as it would have at start.
-	if res := invoke(t, e, "bad", `{}`); res.Outcome != OutcomeInitError {
+	res := invoke(t, e, "bad", `{}`)
+	if res.Outcome != OutcomeInitError {
 		t.Fatalf("bad: %s %s; want an init error", res.Outcome, res.Payload)
+	}
+	logs := string(res.Logs)
+	if i := strings.Index(logs, "[ERROR] Runtime.ImportModuleError"); i < 0 || i > strings.Index(logs, "START ") ||
+		strings.Count(logs, "START ") != 1 {
+		t.Errorf("bad's logs: want the init error, then one START:\n%s", logs)
 	}
 	if in := info(t, e, "bad"); in.State != StateInitFailed || !strings.Contains(in.Detail, "Runtime.ImportModuleError") {
 		t.Errorf("bad after its invoke: %s %q; want init failed with Runtime.ImportModuleError", in.State, in.Detail)
@@ -124,5 +130,27 @@ func TestIdleFunctionsGoBackToNoWorker(t *testing.T) {
 	}
 	if in := info(t, e, "b"); in.State != StateReady {
 		t.Errorf("b after its cold start: %s; want ready", in.State)
+	}
+}
+
+// TestInitOutputThenOneStart checks a first invocation's log, on a worker
+// warmed at start (a) and on one its invocation started (b): the module's
+// init output, then one START line, as Lambda logs a cold start.
+func TestInitOutputThenOneStart(t *testing.T) {
+	requireInterpreter(t, "python3")
+	yaml := "app: logs\nfunctions:\n" +
+		"  a: { handler: py/app.handler, runtime: python3.12 }\n" +
+		"  b: { handler: py/app.handler, runtime: python3.12 }\n"
+	dir := hotProject(t, yaml, map[string]string{
+		"py/app.py": "print('init line')\n\n\ndef handler(event, context):\n    print('handler line')\n    return 1\n",
+	})
+	e, _ := startHot(t, dir, Options{Warm: 1})
+	for _, name := range []string{"a", "b"} {
+		res := invoke(t, e, name, `{}`)
+		id := res.RequestID
+		want := "init line\nSTART RequestId: " + id + " Version: $LATEST\nhandler line\nEND RequestId: " + id + "\nREPORT RequestId: " + id + "\t"
+		if !strings.HasPrefix(string(res.Logs), want) || strings.Count(string(res.Logs), "START ") != 1 {
+			t.Errorf("%s's first invocation (cold %v) logged:\n%s\nwant it to start:\n%s", name, res.Cold, res.Logs, want)
+		}
 	}
 }

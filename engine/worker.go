@@ -167,15 +167,18 @@ func (wk *worker) logLine(line []byte) {
 }
 
 // attach makes r the invocation output is attributed to; lines the worker
-// wrote while no invocation ran (a pre-warmed init) are moved into r first,
-// then r's START line.
-func (wk *worker) attach(r *running, cancel context.CancelCauseFunc) {
+// wrote while no invocation ran (a pre-warmed init) are moved into r first.
+// start writes r's START line after them: the invocation's own attach does,
+// not the one before a cold start's init, whose output comes first.
+func (wk *worker) attach(r *running, cancel context.CancelCauseFunc, start bool) {
 	wk.mu.Lock()
 	if init := wk.initLog.bytes(); len(init) > 0 {
 		r.logs.Write(init)
 		wk.initLog.reset()
 	}
-	fmt.Fprintf(&r.logs, "START RequestId: %s Version: $LATEST\n", r.id)
+	if start {
+		fmt.Fprintf(&r.logs, "START RequestId: %s Version: $LATEST\n", r.id)
+	}
 	wk.cur, wk.cancel = r, cancel
 	wk.mu.Unlock()
 }
