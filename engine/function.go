@@ -252,7 +252,8 @@ func (fn *function) broadcastLocked() {
 }
 
 // reapIdle retires warm workers idle since before cutoff. A function Start
-// warmed keeps one; another left with no worker at all goes back to idle.
+// warmed keeps one; another left with no worker at all goes back to idle,
+// and its spare, loaded when it was last edited, goes too.
 func (fn *function) reapIdle(cutoff time.Time) {
 	keep := 0
 	if fn.eager {
@@ -267,6 +268,9 @@ func (fn *function) reapIdle(cutoff time.Time) {
 		reaped++
 	}
 	idle := reaped > 0 && len(fn.idle) == 0 && busy == 0 && fn.state == StateReady
+	if idle && fn.spare != nil {
+		fn.spare.kill()
+	}
 	fn.mu.Unlock()
 	if idle {
 		fn.setState(StateIdle, "")

@@ -18,7 +18,7 @@ func (fn *function) spawnSpare() {
 	fn.mu.Lock()
 	family := fn.spec.Family
 	if fn.spare != nil || fn.spareStarting || fn.closed || !fn.live || fn.gen == nil ||
-		(family != runtimes.Python && family != runtimes.Node) {
+		(family != runtimes.Python && family != runtimes.Node) || (!fn.eager && fn.count == 0) {
 		fn.mu.Unlock()
 		return
 	}

@@ -107,17 +107,26 @@ func TestStartWarmsOnlyTheFirstFunctions(t *testing.T) {
 
 func TestIdleFunctionsGoBackToNoWorker(t *testing.T) {
 	requireInterpreter(t, "python3")
-	e, sub := startHot(t, lazyProject(t), Options{Warm: 1, IdleTimeout: 300 * time.Millisecond})
+	e, sub := startHot(t, lazyProject(t), Options{Warm: 1, IdleTimeout: time.Second})
 	since := time.Now() // b's state was idle once already, after Start
 	for _, name := range []string{"a", "b"} {
 		if res := invoke(t, e, name, `{}`); res.Outcome != OutcomeOK {
 			t.Fatalf("%s: %s %s", name, res.Outcome, res.Payload)
 		}
 	}
-	// b was not warmed at start: once idle past IdleTimeout it has no worker.
+	// An edit of b loads a spare for its next reload.
+	if err := e.Reload("b"); err != nil {
+		t.Fatal(err)
+	}
+	waitEvent(t, sub, reloaded("b")) // its new worker started before this
+	spare := waitEvent(t, sub, func(ev WorkerStarted) bool { return ev.Function == "b" })
+
+	// b was not warmed at start: once idle past IdleTimeout it has no
+	// worker, and no spare.
 	waitEvent(t, sub, func(ev FunctionStateChanged) bool {
 		return ev.Function == "b" && ev.State == StateIdle && ev.Time.After(since)
 	})
+	waitEvent(t, sub, func(ev WorkerStopped) bool { return ev.Function == "b" && ev.Worker == spare.Worker })
 	if in := info(t, e, "b"); in.Stats.Idle != 0 {
 		t.Errorf("b idle again with %d idle workers; want 0", in.Stats.Idle)
 	}
