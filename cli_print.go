@@ -99,7 +99,17 @@ func (p *printer) event(ev engine.Event) {
 	case engine.LogLine:
 		p.line("%s %-12s | %s", ts, e.Function, e.Line)
 	case engine.InvocationFinished:
-		p.line("%s %-12s %s", ts, e.Result.Function, summarize(e.Result))
+		retry := ""
+		if e.Request.Retry > 0 {
+			retry = fmt.Sprintf(" [Event retry %d]", e.Request.Retry)
+		}
+		p.line("%s %-12s %s%s", ts, e.Result.Function, summarize(e.Result), retry)
+	case engine.AsyncAttemptFailed:
+		next := fmt.Sprintf("Lambda retries it in %s", e.RetryIn)
+		if e.RetryIn == 0 {
+			next = "no retry left: Lambda drops the event (or sends it to an on-failure destination or DLQ)"
+		}
+		p.line("%s %-12s %s Event attempt %d failed (%s): %s", ts, e.Function, e.RequestID[:8], e.Attempt, e.Outcome, next)
 	case engine.WorkerStopped:
 		if !strings.Contains(e.Reason, "killed") {
 			p.line("%s %-12s worker %d (pid %d) ended: %s", ts, e.Function, e.Worker, e.PID, e.Reason)
@@ -169,6 +179,10 @@ func eventJSON(ev engine.Event) map[string]any {
 		m["type"], m["function"], m["worker"], m["pid"], m["reason"] = "worker-stopped", e.Function, e.Worker, e.PID, e.Reason
 	case engine.InvocationStarted:
 		m["type"], m["function"], m["requestId"], m["source"], m["cold"] = "invocation-started", e.Function, e.RequestID, e.Source, e.Cold
+		m["retry"] = e.Retry
+	case engine.AsyncAttemptFailed:
+		m["type"], m["function"], m["requestId"], m["attempt"], m["outcome"] = "async-attempt-failed", e.Function, e.RequestID, e.Attempt, e.Outcome
+		m["retryInMs"] = e.RetryIn.Milliseconds()
 	case engine.LogLine:
 		m["type"], m["function"], m["requestId"], m["line"] = "log", e.Function, e.RequestID, e.Line
 	case engine.InvocationFinished:

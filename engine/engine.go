@@ -48,6 +48,9 @@ type Options struct {
 	// Passthrough lists host environment variables handed to workers (credentials, PATH…);
 	// nil means DefaultPassthrough.
 	Passthrough []string
+	// RetryDelays are the waits before each retry of a failed Event
+	// invocation (InvokeAsync); nil means Lambda's: one minute, then two.
+	RetryDelays []time.Duration
 }
 
 // DefaultPassthrough are the host variables workers see besides the Lambda
@@ -106,6 +109,9 @@ func New(p *config.Project, opts Options) (*Engine, error) {
 	}
 	if opts.Passthrough == nil {
 		opts.Passthrough = DefaultPassthrough
+	}
+	if opts.RetryDelays == nil {
+		opts.RetryDelays = LambdaRetryDelays
 	}
 	switch {
 	case opts.Warm == 0:

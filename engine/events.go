@@ -78,6 +78,21 @@ type InvocationStarted struct {
 	Source    Source
 	Payload   []byte
 	Cold      bool
+	// Retry is the retry number of an Event invocation (0: first attempt);
+	// a retry keeps the request id of its first attempt.
+	Retry int
+}
+
+// AsyncAttemptFailed reports an attempt of an Event invocation that failed
+// (a function error, timeout, crash or init failure). Lambda runs it again
+// RetryIn later, or, when RetryIn is 0, has no attempt left and drops it.
+type AsyncAttemptFailed struct {
+	At
+	RequestID string
+	Function  string
+	Attempt   int // 1, 2 or 3
+	Outcome   Outcome
+	RetryIn   time.Duration
 }
 
 // LogLine is one line a worker wrote, attributed to the invocation running

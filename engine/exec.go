@@ -116,7 +116,7 @@ func (fn *function) run(w *worker, req *Request, cold, announce bool) (Result, b
 	r := &running{req: req, id: req.RequestID}
 	r.logs.max = maxInvocationLogs
 	if announce {
-		fn.eng.publish(InvocationStarted{At: now(), RequestID: req.RequestID, Function: fn.cfg.Name, Source: req.Source, Payload: req.Payload, Cold: cold})
+		fn.eng.publish(InvocationStarted{At: now(), RequestID: req.RequestID, Function: fn.cfg.Name, Source: req.Source, Payload: req.Payload, Cold: cold, Retry: req.Retry})
 	}
 	res := Result{RequestID: req.RequestID, Function: fn.cfg.Name, Cold: cold, Started: time.Now()}
 	if cold {
@@ -131,7 +131,7 @@ func (fn *function) run(w *worker, req *Request, cold, announce bool) (Result, b
 	ctx, cancel := context.WithCancelCause(fn.eng.ctx)
 	ctx, cancelDeadline := context.WithDeadlineCause(ctx, deadline, errDeadline)
 	defer cancelDeadline()
-	w.attach(r, cancel, true)
+	w.begin(r, cancel)
 	if !w.alive() {
 		cancel(errWorkerExited)
 	}

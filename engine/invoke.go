@@ -55,6 +55,9 @@ type Request struct {
 	Deadline time.Time
 	// Source says where it came from.
 	Source Source
+	// Retry numbers an Event invocation's retries (InvokeAsync): 0 for its
+	// first attempt, 1 and 2 for Lambda's.
+	Retry int
 }
 
 // Outcome classifies how an invocation ended.

@@ -35,6 +35,7 @@ type worker struct {
 	retired atomic.Bool   // killed or failed: never handed another invocation
 	hold    *os.File      // a spare's go-ahead pipe, nil once released
 	spare   bool          // held and not counted in fn.count (guarded by fn.mu)
+	begun   bool          // an invocation has begun (used by the one running it)
 
 	mu      sync.Mutex
 	cur     *running // invocation in flight, nil when idle
@@ -181,6 +182,17 @@ func (wk *worker) attach(r *running, cancel context.CancelCauseFunc, start bool)
 	}
 	wk.cur, wk.cancel = r, cancel
 	wk.mu.Unlock()
+}
+
+// begin attaches r for its invocation, after its START line. On a worker's
+// first invocation it first reads what the runtime wrote before it asked
+// for its first event: its init output, which must precede START.
+func (wk *worker) begin(r *running, cancel context.CancelCauseFunc) {
+	if !wk.begun {
+		wk.begun = true
+		wk.logs.drain()
+	}
+	wk.attach(r, cancel, true)
 }
 
 // detach ends attribution to r; late lines still go to it until the next attach.

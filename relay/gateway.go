@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/lambdev/lambdev/config"
@@ -18,6 +17,9 @@ import (
 // Invoker is what the gateway needs from the engine.
 type Invoker interface {
 	Invoke(ctx context.Context, req engine.Request) (engine.Result, error)
+	// InvokeAsync queues an Event invocation (retried as Lambda does) and
+	// returns its request id.
+	InvokeAsync(req engine.Request) (string, error)
 	Check(req engine.Request) error
 	Project() *config.Project
 }
@@ -30,18 +32,14 @@ const urlPrefix = "/fn/"
 
 // Gateway serves the Lambda Invoke API and function URLs for one engine.
 type Gateway struct {
-	inv    Invoker
-	srv    *http.Server
-	ln     net.Listener
-	async  sync.WaitGroup
-	ctx    context.Context
-	cancel context.CancelFunc
+	inv Invoker
+	srv *http.Server
+	ln  net.Listener
 }
 
 // NewGateway returns a gateway for inv; call Listen then Serve.
 func NewGateway(inv Invoker) *Gateway {
-	ctx, cancel := context.WithCancel(context.Background())
-	g := &Gateway{inv: inv, ctx: ctx, cancel: cancel}
+	g := &Gateway{inv: inv}
 	g.srv = &http.Server{
 		Handler:           g,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -82,18 +80,10 @@ func (g *Gateway) Serve() error {
 	return err
 }
 
-// Shutdown stops accepting requests and waits for in-flight ones, including
-// Event invocations, until ctx ends.
+// Shutdown stops accepting requests and waits for in-flight ones until ctx
+// ends. Event invocations belong to the engine, which stops them on Close.
 func (g *Gateway) Shutdown(ctx context.Context) error {
-	err := g.srv.Shutdown(ctx)
-	done := make(chan struct{})
-	go func() { g.async.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-ctx.Done():
-	}
-	g.cancel()
-	return err
+	return g.srv.Shutdown(ctx)
 }
 
 // ServeHTTP routes Invoke API and function URL requests.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
@@ -26,6 +27,7 @@ import (
 // gatewayFixture is a real engine behind a real gateway on 127.0.0.1.
 type gatewayFixture struct {
 	gw     *Gateway
+	eng    *engine.Engine
 	client *lambda.Client
 }
 
@@ -76,8 +78,7 @@ func newGateway(t *testing.T) *gatewayFixture {
 			BaseEndpoint: aws.String(gw.Endpoint()),
 			Credentials:  aws.AnonymousCredentials{},
 		})
-		fixture = &gatewayFixture{gw: gw, client: client}
-		go func() { <-gw.ctx.Done(); eng.Close() }()
+		fixture = &gatewayFixture{gw: gw, eng: eng, client: client}
 	})
 	if fixtureErr != nil {
 		t.Fatal(fixtureErr)
@@ -168,9 +169,29 @@ func TestHandlerErrorIsUnhandled(t *testing.T) {
 func TestEventAndDryRun(t *testing.T) {
 	f := newGateway(t)
 	ctx := context.Background()
-	out, err := f.client.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("echo"), InvocationType: types.InvocationTypeEvent, Payload: []byte(`{}`)})
+	sub := f.eng.Subscribe(1 << 10)
+	out, err := f.client.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("echo"), InvocationType: types.InvocationTypeEvent, Payload: []byte(`{"async":1}`)})
 	if err != nil || out.StatusCode != 202 {
-		t.Errorf("Event: %v status %v, want 202", err, out)
+		t.Fatalf("Event: %v status %v, want 202", err, out)
+	}
+	// The 202 names the request id the function then runs with.
+	id, _ := middleware.GetRequestIDMetadata(out.ResultMetadata)
+	if id == "" {
+		t.Error("Event: no X-Amzn-RequestId")
+	}
+	timeout := time.After(60 * time.Second)
+	for done := false; !done; {
+		select {
+		case ev := <-sub.C:
+			if fin, ok := ev.(engine.InvocationFinished); ok && string(fin.Request.Payload) == `{"async":1}` {
+				if fin.Result.RequestID != id || fin.Result.Outcome != engine.OutcomeOK {
+					t.Errorf("the Event ran as %s (%s); the 202 said %s", fin.Result.RequestID, fin.Result.Outcome, id)
+				}
+				done = true
+			}
+		case <-timeout:
+			t.Fatal("the Event invocation did not run within 60s")
+		}
 	}
 	out, err = f.client.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("echo"), InvocationType: types.InvocationTypeDryRun})
 	if err != nil || out.StatusCode != 204 {

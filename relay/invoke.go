@@ -67,15 +67,12 @@ func (g *Gateway) serveInvoke(w http.ResponseWriter, r *http.Request) {
 		g.invokeSync(w, r, req)
 	case "Event":
 		req.Async = true
-		if !g.check(w, req) {
+		id, err := g.inv.InvokeAsync(req)
+		if err != nil {
+			g.writeEngineError(w, req, err)
 			return
 		}
-		g.async.Add(1)
-		go func() {
-			defer g.async.Done()
-			_, _ = g.inv.Invoke(g.ctx, req)
-		}()
-		w.Header().Set("X-Amzn-RequestId", req.RequestID)
+		w.Header().Set("X-Amzn-RequestId", id)
 		w.WriteHeader(http.StatusAccepted)
 	case "DryRun":
 		if g.check(w, req) {

@@ -28,6 +28,7 @@ type invocation struct {
 	started  time.Time
 	request  []byte
 	cold     bool
+	retry    int // an Event invocation's retry number (0: first attempt)
 	running  bool
 	result   *engine.Result
 	rejected string // why it never reached a handler

@@ -42,11 +42,12 @@ func newInvocationsPane(st Styles, keys KeyMap, size int) invocationsPane {
 func (p *invocationsPane) apply(ev engine.Event) *invocation {
 	switch e := ev.(type) {
 	case engine.InvocationStarted:
-		if v := p.hist.lookup(e.RequestID); v != nil {
+		// A retry of an Event invocation keeps its request id: its own row.
+		if v := p.hist.lookup(e.RequestID); v != nil && v.retry == e.Retry {
 			return v
 		}
 		return p.add(&invocation{id: e.RequestID, function: e.Function, source: e.Source, started: e.Time,
-			request: e.Payload, cold: e.Cold, running: true})
+			request: e.Payload, cold: e.Cold, retry: e.Retry, running: true})
 	case engine.LogLine:
 		if v := p.hist.lookup(e.RequestID); v != nil && v.running && len(v.logs) < maxLiveLogs {
 			v.logs = append(v.logs, e.Line)
@@ -324,8 +325,11 @@ func (p invocationsPane) viewRow(v *invocation, fw int, current, focused bool) s
 		name = p.st.Selected.Render(name)
 	}
 	req := v.preview
-	if v.rejected != "" {
+	switch {
+	case v.rejected != "":
 		req = v.rejected
+	case v.retry > 0:
+		req = fmt.Sprintf("retry %d · %s", v.retry, req)
 	}
 	row := cur + v.started.Format("15:04:05") + " " + name + " " + p.status(v) + " " +
 		fmt.Sprintf("%7s %-4s ", dur, temp) + p.st.Faint.Render(req)

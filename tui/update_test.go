@@ -443,3 +443,23 @@ func TestProjectReloadedRebuildsFunctions(t *testing.T) {
 		t.Errorf("rejected edit not shown:\n%s", view)
 	}
 }
+
+// An Event invocation's retries keep its request id; each attempt is a row.
+func TestEventRetriesAreRowsOfTheirOwn(t *testing.T) {
+	m, _ := newTestModel(t, 100, 30)
+	m = events(m,
+		engine.InvocationStarted{At: at(1), RequestID: "ev1", Function: "api", Payload: []byte(`{"n":1}`)},
+		finished(1, "ev1", "api", engine.OutcomeError, `{"n":1}`, time.Millisecond, false),
+		engine.InvocationStarted{At: at(61), RequestID: "ev1", Function: "api", Payload: []byte(`{"n":1}`), Retry: 1},
+		finished(61, "ev1", "api", engine.OutcomeOK, `{"n":1}`, time.Millisecond, false))
+	if n := m.inv.hist.len(); n != 2 {
+		t.Fatalf("%d rows for an invocation and its retry, want 2", n)
+	}
+	first, retry := m.inv.hist.bySeq(m.inv.hist.oldestSeq()), m.inv.hist.bySeq(m.inv.hist.newestSeq())
+	if first.status() != string(engine.OutcomeError) || retry.status() != string(engine.OutcomeOK) || retry.retry != 1 {
+		t.Errorf("rows: %s then %s (retry %d); want error, then ok as retry 1", first.status(), retry.status(), retry.retry)
+	}
+	if v := m.View(); !strings.Contains(v, "retry 1 · ") {
+		t.Errorf("the retry's row does not say so:\n%s", v)
+	}
+}
