@@ -3,7 +3,10 @@ package runtimes_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/lambdev/lambdev/engine/runtimeapi"
@@ -69,4 +72,74 @@ func TestGoBuildFailureKeepsPreviousBinary(t *testing.T) {
 	if a := w.invoke(t, invocation(`1`)); a.Kind != runtimeapi.KindResponse {
 		t.Errorf("old binary gone: %v %s", a.Kind, a.Body)
 	}
+}
+
+// A rebuild of unchanged code keeps the very binary (go build skips the
+// link); a change replaces it with a new file, leaving the old one intact
+// for the workers still running it.
+func TestGoRebuildKeepsAnUpToDateBinary(t *testing.T) {
+	requireTool(t, "go")
+	// The gofn handler in a module of its own (the sample's go.mod and
+	// go.sum), so that the test can edit it.
+	src := t.TempDir()
+	for file, from := range map[string]string{
+		"main.go": filepath.Join(testdata(t, "gofn"), "main.go"),
+		"go.mod":  "../../testdata/sample/functions/worker/go.mod",
+		"go.sum":  "../../testdata/sample/functions/worker/go.sum",
+	} {
+		b, err := os.ReadFile(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(src, file), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	spec := goSpec(t, "gofn")
+	spec.CodeDir, spec.GoPackage = src, src
+	first := prepare(t, spec)
+	before := inode(t, first.Path)
+	if again := prepare(t, spec); inode(t, again.Path) != before {
+		t.Error("an up-to-date rebuild replaced the binary")
+	}
+	main := filepath.Join(src, "main.go")
+	b, err := os.ReadFile(main)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(main, append(b, []byte("\nvar _ = 42\n")...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Hold the old binary open, as a running worker would.
+	old, err := os.Open(first.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	oldSize := fileSize(t, old)
+	changed := prepare(t, spec)
+	if inode(t, changed.Path) == before {
+		t.Error("a changed package did not get a new binary")
+	}
+	if fileSize(t, old) != oldSize {
+		t.Error("the rebuild wrote into the previous binary")
+	}
+}
+
+func inode(t *testing.T, path string) uint64 {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Sys().(*syscall.Stat_t).Ino
+}
+
+func fileSize(t *testing.T, f *os.File) int64 {
+	t.Helper()
+	fi, err := f.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Size()
 }
