@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -205,15 +206,20 @@ func (h *Hub) removePeer(p *peer) {
 }
 
 // pinger pings p every interval until p ends; p's read timeout does the rest.
+// Each ping carries the milliseconds since the pinger started: a bridge
+// thawed after a freeze reads pings that waited in its socket buffer, and
+// tells them from fresh ones by that clock (bridge link.go).
 func (h *Hub) pinger(p *peer) {
 	t := time.NewTicker(h.opts.PingInterval)
 	defer t.Stop()
+	start := time.Now()
 	for {
 		select {
 		case <-p.ctx.Done():
 			return
 		case <-t.C:
-			if p.send(&wire.Message{Type: wire.TypePing}) != nil {
+			ms := strconv.FormatInt(time.Since(start).Milliseconds(), 10)
+			if p.send(&wire.Message{Type: wire.TypePing, ID: ms}) != nil {
 				return
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -32,8 +33,42 @@ type link struct {
 	pongs    chan struct{}
 	dead     chan struct{} // closed when the reader stops
 	err      error         // why; set before dead closes
-	lastRecv atomic.Int64  // unix nanoseconds of the last frame received
+	lastRecv atomic.Int64  // unix nanoseconds of the last fresh frame received
 	stale    time.Duration // silence after which alive probes
+	pings    pingClock     // tells a fresh hub ping from one a freeze held up (reader only)
+	born     time.Time     // the local clock pings are read against
+}
+
+// pingClock tells a fresh hub ping from a held-up one. The hub stamps each
+// ping with its own clock (ms); the difference between the local clock at
+// reading and that stamp is constant for pings read as they arrive, plus
+// jitter, and grows by the time a ping waited unread. After Lambda thaws a
+// frozen sandbox the bridge reads, at once, the pings sent while it was
+// frozen, and then learns the hub closed the link meanwhile: those pings
+// must not make the link look alive, or an invocation goes out on it and
+// is lost.
+//
+// Both clocks start at the welcome: the hub's pinger just after sending it,
+// the link's as it reads it, so the difference starts near 0 (the one-way
+// latency); a sandbox frozen before it read any ping still has a reference.
+type pingClock struct {
+	best int64 // the smallest local-minus-hub difference seen, ms
+}
+
+// fresh reports whether a ping stamped with the hub's clock and read at
+// localMs (ms on the link's clock) was read within slackMs of being sent,
+// judged against the quickest ping so far. A ping without a stamp (an older
+// hub) counts as fresh, as every frame did before. Misjudging a fresh ping
+// costs a probe before the next invocation; misjudging a held-up one as
+// fresh would lose it.
+func (c *pingClock) fresh(stamp string, localMs, slackMs int64) bool {
+	hubMs, err := strconv.ParseInt(stamp, 10, 64)
+	if err != nil {
+		return true
+	}
+	d := localMs - hubMs
+	c.best = min(c.best, d)
+	return d-c.best <= slackMs
 }
 
 // errUnauthorized is the hub refusing the bridge's stage or token.
@@ -68,6 +103,7 @@ func dial(ctx context.Context, cfg *config) (*link, error) {
 	l := &link{conn: conn, answers: make(chan *wire.Message, 4), pongs: make(chan struct{}, 1), dead: make(chan struct{}),
 		stale: min(staleAfter, time.Duration(m.Welcome.PingIntervalMs)*time.Millisecond)}
 	l.lastRecv.Store(time.Now().UnixNano())
+	l.born = time.Now()
 	go l.read()
 	return l, nil
 }
@@ -82,7 +118,10 @@ func (l *link) read() {
 			_ = l.conn.CloseNow()
 			return
 		}
-		l.lastRecv.Store(time.Now().UnixNano())
+		now := time.Now()
+		if m.Type != wire.TypePing || l.pings.fresh(m.ID, now.Sub(l.born).Milliseconds(), l.stale.Milliseconds()) {
+			l.lastRecv.Store(now.UnixNano())
+		}
 		switch m.Type {
 		case wire.TypeResponse, wire.TypeError:
 			l.answers <- m // at most one invocation is waiting; stale ones are skipped

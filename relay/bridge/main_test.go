@@ -71,3 +71,34 @@ func TestDependencies(t *testing.T) {
 		}
 	}
 }
+
+// The hub stamps its pings with its clock; a ping read long after it was
+// sent (the sandbox was frozen) must not pass for a sign of a live link.
+func TestPingClockTellsHeldUpPings(t *testing.T) {
+	const slack = 100 // ms
+	var c pingClock
+	for _, p := range []struct {
+		stamp string
+		local int64
+		fresh bool
+	}{
+		{"100", 103, true},  // 3 ms on the way
+		{"200", 290, true},  // 90 ms of jitter: within the slack
+		{"300", 301, true},  // 1 ms
+		{"400", 650, false}, // read 249 ms late
+		// Frozen from 450 to 1,000: the pings sent meanwhile are read at once.
+		{"500", 1000, false},
+		{"600", 1000, false},
+		{"900", 1000, true}, // sent just before the thaw
+		{"", 1001, true},    // an older hub's unstamped ping
+	} {
+		if got := c.fresh(p.stamp, p.local, slack); got != p.fresh {
+			t.Errorf("ping %q read at %d: fresh %v, want %v", p.stamp, p.local, got, p.fresh)
+		}
+	}
+	// Frozen before reading any ping: the welcome is the reference.
+	var first pingClock
+	if first.fresh("100", 5000, slack) {
+		t.Error("a first ping read 4.9 s late passed for fresh")
+	}
+}
