@@ -27,21 +27,22 @@ function splitHostPort(addr) {
   return [addr.slice(0, i).replace(/^\[|\]$/g, ''), Number(addr.slice(i + 1))];
 }
 
-// Conn is a minimal HTTP/1.1 client on one kept-alive socket: the Runtime
-// API needs one request at a time, and node:http costs ~0.2 ms more per
-// invoke. The socket is unref'd while idle so that
+// Conn is a minimal HTTP/1.1 client on one kept-alive socket: node:http
+// costs ~0.2 ms more per invoke. Requests may be pipelined (several in one
+// write, answered in order): an invocation's answer goes out with the next
+// GET /next. The socket is unref'd while nothing is pending so that
 // callbackWaitsForEmptyEventLoop can see the event loop drain.
 class Conn {
   constructor() {
     this.sock = null;
-    this.pending = null; // {resolve, reject} of the request in flight
+    this.pending = []; // {resolve, reject, bytes} per request in flight, in order
     this.reset();
   }
 
   reset() {
     this.chunks = [];
     this.size = 0;
-    this.need = -1; // bytes of the whole response once known, else -1
+    this.need = -1; // bytes of the next whole response once known, else -1
   }
 
   open() {
@@ -49,29 +50,50 @@ class Conn {
     sock.setNoDelay(true);
     sock.on('data', (d) => this.onData(d));
     const fail = (err) => {
-      if (this.sock === sock) this.sock = null;
+      if (this.sock !== sock) return; // already replaced
+      this.sock = null;
       this.reset();
-      const p = this.pending;
-      this.pending = null;
-      if (p) p.reject(err || new Error('Runtime API closed the connection'));
+      const ps = this.pending;
+      this.pending = [];
+      for (const p of ps) p.reject(err || new Error('Runtime API closed the connection'));
     };
     sock.on('error', fail);
     sock.on('close', () => fail());
     this.sock = sock;
   }
 
+  // requests sends [head, body] pairs in one write and returns a promise
+  // of each response; bodies over 64 KiB go in writes of their own.
+  requests(list) {
+    const out = [];
+    for (const [head, body] of list) {
+      const h = Buffer.from(head, 'latin1');
+      const bytes = !body ? [h] : body.length > 65536 ? [h, body] : [Buffer.concat([h, body])];
+      out.push(new Promise((resolve, reject) => this.pending.push({ resolve, reject, bytes })));
+    }
+    this.send(this.pending.slice(this.pending.length - list.length));
+    return out;
+  }
+
   request(head, body) {
+    return this.requests([[head, body]])[0];
+  }
+
+  send(ps) {
     if (!this.sock) this.open();
     this.sock.ref();
-    return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject };
-      if (body && body.length > 65536) {
-        this.sock.write(head, 'latin1');
-        this.sock.write(body);
-      } else {
-        this.sock.write(body ? Buffer.concat([Buffer.from(head, 'latin1'), body]) : head, 'latin1');
+    const bufs = ps.flatMap((p) => p.bytes);
+    let small = [];
+    for (const b of bufs) {
+      if (b.length <= 65536) {
+        small.push(b);
+        continue;
       }
-    });
+      if (small.length) this.sock.write(small.length === 1 ? small[0] : Buffer.concat(small));
+      this.sock.write(b);
+      small = [];
+    }
+    if (small.length) this.sock.write(small.length === 1 ? small[0] : Buffer.concat(small));
   }
 
   // onData buffers without copying until a whole response may be there.
@@ -81,15 +103,25 @@ class Conn {
     if (this.need >= 0 && this.size < this.need) return;
     // A chunked body ends with CRLF CRLF; skip the copy until one may have come.
     if (this.need === -2 && d.length >= 4 && d.latin1Slice(d.length - 4) !== '\r\n\r\n') return;
-    const buf = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.size);
-    this.chunks = [buf];
-    this.parse(buf);
+    let buf = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.size);
+    for (;;) {
+      const used = this.parse(buf);
+      if (used === 0) {
+        this.chunks = [buf];
+        this.size = buf.length;
+        return;
+      }
+      this.reset();
+      buf = buf.subarray(used);
+      if (buf.length === 0 || !this.sock) return;
+    }
   }
 
-  // parse resolves the pending request once buf holds a whole response.
+  // parse resolves the first pending request when buf starts with its whole
+  // response, and returns the bytes that response took (0: not all there).
   parse(buf) {
     const end = buf.indexOf('\r\n\r\n');
-    if (end < 0 || !this.pending) return;
+    if (end < 0 || this.pending.length === 0) return 0;
     const lines = buf.latin1Slice(0, end).split('\r\n');
     const status = Number(lines[0].split(' ')[1]);
     const headers = {};
@@ -97,38 +129,51 @@ class Conn {
       const c = lines[i].indexOf(':');
       headers[lines[i].slice(0, c).trim().toLowerCase()] = lines[i].slice(c + 1).trim();
     }
-    let body;
+    let body, used;
     if ((headers['transfer-encoding'] || '').toLowerCase() === 'chunked') {
-      body = dechunk(buf, end + 4);
-      if (!body) {
+      const d = dechunk(buf, end + 4);
+      if (!d) {
         this.need = -2; // wait for the terminating chunk
-        return;
+        return 0;
       }
+      [body, used] = d;
     } else {
-      this.need = end + 4 + Number(headers['content-length'] || 0);
-      if (buf.length < this.need) return;
-      body = buf.subarray(end + 4, this.need);
+      used = end + 4 + Number(headers['content-length'] || 0);
+      if (buf.length < used) {
+        this.need = used;
+        return 0;
+      }
+      body = buf.subarray(end + 4, used);
     }
-    this.reset();
-    const p = this.pending;
-    this.pending = null;
-    this.sock.unref();
+    const p = this.pending.shift();
     if ((headers.connection || '').toLowerCase() === 'close') {
+      // The server answered nothing sent after this request on this
+      // connection: send those again on a new one.
+      const rest = this.pending;
       this.sock.destroy();
       this.sock = null;
+      this.pending = rest;
+      if (rest.length) this.send(rest);
+    } else if (this.pending.length === 0) {
+      this.sock.unref();
     }
     p.resolve({ status, headers, body });
+    return used;
   }
 }
 
-// dechunk decodes a chunked body starting at at, or returns null if incomplete.
+// dechunk decodes a chunked body starting at at: [body, offset after it],
+// or null if incomplete.
 function dechunk(buf, at) {
   const parts = [];
   for (;;) {
     const eol = buf.indexOf('\r\n', at);
     if (eol < 0) return null;
     const size = parseInt(buf.latin1Slice(at, eol), 16);
-    if (size === 0) return buf.indexOf('\r\n\r\n', at) < 0 ? null : Buffer.concat(parts);
+    if (size === 0) {
+      const fin = buf.indexOf('\r\n\r\n', at);
+      return fin < 0 ? null : [Buffer.concat(parts), fin + 4];
+    }
     if (buf.length < eol + 2 + size + 2) return null;
     parts.push(buf.subarray(eol + 2, eol + 2 + size));
     at = eol + 4 + size;
@@ -139,12 +184,23 @@ const conn = new Conn();
 const HOST = `Host: ${env.AWS_LAMBDA_RUNTIME_API}\r\n`;
 const NEXT = `GET ${PREFIX}invocation/next HTTP/1.1\r\n${HOST}\r\n`;
 
-// request sends one Runtime API request; body is a Buffer or undefined.
-function request(method, route, body, headers) {
-  if (method === 'GET') return conn.request(NEXT);
-  let head = `${method} ${PREFIX}${route} HTTP/1.1\r\n${HOST}`;
-  for (const k in headers) head += `${k}: ${headers[k]}\r\n`;
-  return conn.request(head + '\r\n', body);
+// answer builds the POST of an answer (invocation response or error, init
+// error) as [head, body]. pipelined asks the server to hold its 202 and send
+// it with the reply to the GET /next that follows in the same write.
+function answer(route, body, contentType, errorType, pipelined) {
+  const buf = Buffer.from(body);
+  let head = `POST ${PREFIX}${route} HTTP/1.1\r\n${HOST}Content-Type: ${contentType}\r\nContent-Length: ${buf.length}\r\n`;
+  if (errorType) head += `Lambda-Runtime-Function-Error-Type: ${errorType}\r\n`;
+  if (pipelined) head += 'Lambdev-Pipelined-Next: 1\r\n';
+  return [head + '\r\n', buf];
+}
+
+// checkPosted exits the runtime when the Runtime API refused an answer.
+function checkPosted(res) {
+  if (res.status >= 500) {
+    process.stderr.write(`lambdev runtime: Runtime API answered ${res.status}: ${res.body}\n`);
+    process.exit(1);
+  }
 }
 
 // flushStdio waits until buffered log writes have left the process (stdio
@@ -157,14 +213,19 @@ async function flushStdio() {
 
 async function post(route, body, contentType, errorType) {
   await flushStdio();
-  const buf = Buffer.from(body);
-  const headers = { 'Content-Type': contentType, 'Content-Length': buf.length };
-  if (errorType) headers['Lambda-Runtime-Function-Error-Type'] = errorType;
-  const res = await request('POST', route, buf, headers);
-  if (res.status >= 500) {
-    process.stderr.write(`lambdev runtime: Runtime API answered ${res.status}: ${res.body}\n`);
-    process.exit(1);
-  }
+  checkPosted(await conn.request(...answer(route, body, contentType, errorType, false)));
+}
+
+// next posts the last invocation's answer, if any, and returns the next
+// event. The answer and GET /next go out in one write, as the Python
+// bootstrap sends them: the answer is final (its logs flushed, the event
+// loop drained when the handler asked for that), so nothing is reordered.
+async function next(ans) {
+  if (!ans) return conn.request(NEXT);
+  await flushStdio();
+  const [posted, event] = conn.requests([ans, [NEXT]]);
+  checkPosted(await posted);
+  return event;
 }
 
 // --- errors -----------------------------------------------------------------
@@ -212,8 +273,13 @@ function toFormatted(error) {
 }
 
 function postError(route, error) {
+  return post(...errorAnswer(route, error));
+}
+
+// errorAnswer is the route, body, content type and error type of an error.
+function errorAnswer(route, error) {
   const body = toRapidResponse(error);
-  return post(route, JSON.stringify(body), 'application/json', body.errorType);
+  return [route, JSON.stringify(body), 'application/json', body.errorType];
 }
 
 // --- logging ----------------------------------------------------------------
@@ -383,6 +449,7 @@ function run(handler, event, headers) {
 
 let inFlight; // request id of the invocation running now
 
+// invoke runs the handler on the event in res and returns its answer to post.
 async function invoke(handler, res) {
   const headers = res.headers;
   const id = headers['lambda-runtime-aws-request-id'];
@@ -409,9 +476,10 @@ async function invoke(handler, res) {
   inFlight = undefined;
   if (err != null) {
     console.error('Invoke Error', toFormatted(err));
-    return postError(`invocation/${id}/error`, err);
+    const [route, errBody, contentType, errorType] = errorAnswer(`invocation/${id}/error`, err);
+    return answer(route, errBody, contentType, errorType, true);
   }
-  return post(`invocation/${id}/response`, body, 'application/json');
+  return answer(`invocation/${id}/response`, body, 'application/json', undefined, true);
 }
 
 // fatal reports an uncaught error for the running invocation (or init) and exits.
@@ -454,13 +522,14 @@ async function main() {
     await postError('init/error', err);
     process.exit(1);
   }
+  let ans;
   for (;;) {
-    const res = await request('GET', 'invocation/next');
+    const res = await next(ans);
     if (res.status !== 200) {
       process.stderr.write(`lambdev runtime: /next answered ${res.status}: ${res.body}\n`);
       process.exit(1);
     }
-    await invoke(handler, res);
+    ans = await invoke(handler, res);
   }
 }
 
