@@ -12,7 +12,7 @@ import (
 
 // asyncEngine runs a project whose handler records each attempt in a file
 // named after its request id, and fails until the event's "ok_at" attempt.
-func asyncEngine(t *testing.T, delays []time.Duration) (*Engine, *Subscription, string) {
+func asyncEngine(t *testing.T, delays []time.Duration, queue ...int64) (*Engine, *Subscription, string) {
 	t.Helper()
 	requireInterpreter(t, "python3")
 	attempts := t.TempDir()
@@ -33,7 +33,11 @@ def handler(event, context):
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := New(p, Options{BuildDir: t.TempDir(), RetryDelays: delays, Passthrough: append(DefaultPassthrough, "ATTEMPTS")})
+	opts := Options{BuildDir: t.TempDir(), RetryDelays: delays, Passthrough: append(DefaultPassthrough, "ATTEMPTS")}
+	if len(queue) > 0 {
+		opts.AsyncQueueBytes = queue[0]
+	}
+	e, err := New(p, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,5 +150,23 @@ func TestCloseDropsAPendingRetry(t *testing.T) {
 	}
 	if _, err := e.InvokeAsync(Request{Function: "flaky", Payload: []byte(`{}`)}); !errors.Is(err, ErrClosed) {
 		t.Errorf("InvokeAsync after Close: %v, want ErrClosed", err)
+	}
+}
+
+// A flood of Event invocations cannot hold more than AsyncQueueBytes of
+// payload; an invocation's place is freed once it has no retry left.
+func TestAsyncQueueIsBounded(t *testing.T) {
+	payload := []byte(`{"ok_at": 99}`) // fails every attempt: held until the last
+	e, sub, _ := asyncEngine(t, []time.Duration{time.Millisecond, time.Millisecond}, int64(len(payload)))
+	first, err := e.InvokeAsync(Request{Function: "flaky", Payload: payload})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.InvokeAsync(Request{Function: "flaky", Payload: payload}); !errors.Is(err, ErrAsyncQueueFull) {
+		t.Fatalf("second Event while the first is not done: %v, want ErrAsyncQueueFull", err)
+	}
+	waitEvent(t, sub, func(f AsyncAttemptFailed) bool { return f.RequestID == first && f.RetryIn == 0 })
+	if _, err := e.InvokeAsync(Request{Function: "flaky", Payload: payload}); err != nil {
+		t.Errorf("Event after the first gave up: %v; its place should be free", err)
 	}
 }

@@ -51,6 +51,9 @@ type Options struct {
 	// RetryDelays are the waits before each retry of a failed Event
 	// invocation (InvokeAsync); nil means Lambda's: one minute, then two.
 	RetryDelays []time.Duration
+	// AsyncQueueBytes caps the payload bytes of Event invocations queued,
+	// running or waiting for a retry; 0 means DefaultAsyncQueueBytes.
+	AsyncQueueBytes int64
 }
 
 // DefaultPassthrough are the host variables workers see besides the Lambda
@@ -77,6 +80,9 @@ type Engine struct {
 	workers sync.WaitGroup // one per live worker process
 	closeMu sync.Once
 	reaper  chan struct{}
+
+	// asyncBytes are the payload bytes of Event invocations not yet done.
+	asyncBytes atomic.Int64
 
 	// inflight counts invocations inside Invoke; peak is its high-water
 	// mark since the last ConcurrencyPeak call.
@@ -112,6 +118,9 @@ func New(p *config.Project, opts Options) (*Engine, error) {
 	}
 	if opts.RetryDelays == nil {
 		opts.RetryDelays = LambdaRetryDelays
+	}
+	if opts.AsyncQueueBytes <= 0 {
+		opts.AsyncQueueBytes = DefaultAsyncQueueBytes
 	}
 	switch {
 	case opts.Warm == 0:

@@ -22,6 +22,9 @@ var (
 	ErrPayloadTooLarge  = errors.New("request payload too large")
 	ErrNotRunnable      = errors.New("function cannot run locally")
 	ErrClosed           = errors.New("engine closed")
+	// ErrAsyncQueueFull refuses an Event invocation while the ones not yet
+	// done hold Options.AsyncQueueBytes of payload.
+	ErrAsyncQueueFull = errors.New("too many Event invocations queued")
 )
 
 // Source says where an invocation came from.

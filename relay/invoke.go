@@ -169,6 +169,8 @@ func (g *Gateway) writeEngineError(w http.ResponseWriter, req engine.Request, er
 		}
 		writeAWSError(w, http.StatusRequestEntityTooLarge, "RequestTooLargeException",
 			fmt.Sprintf("Request must be smaller than %d bytes for the InvokeFunction operation", limit))
+	case errors.Is(err, engine.ErrAsyncQueueFull):
+		writeAWSError(w, http.StatusTooManyRequests, "TooManyRequestsException", "Rate Exceeded.")
 	case errors.Is(err, engine.ErrClosed):
 		writeAWSError(w, http.StatusServiceUnavailable, "ServiceException", "lambdev is shutting down")
 	default:
