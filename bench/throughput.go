@@ -22,15 +22,18 @@ type tpSeries struct {
 	cpu    cpuSplit // at c=8: CPU per invocation by process
 }
 
-// tpTargets are the throughput targets: Go and Python on every peer.
+// tpTargets are the throughput targets: every runtime on every peer that
+// serves it (the issue sets targets for Go and Python only).
 func tpTargets(f *fleet) []target {
 	out := []target{f.floor}
 	if f.rie != nil {
 		out = append(out, *f.rie)
 	}
-	out = append(out, f.lambdev["go"], f.lambdev["python"])
-	if t, ok := f.sls["python"]; ok {
-		out = append(out, t)
+	out = append(out, f.lambdev["go"], f.lambdev["python"], f.lambdev["node"])
+	for _, rt := range []string{"python", "node"} {
+		if t, ok := f.sls[rt]; ok {
+			out = append(out, t)
+		}
 	}
 	return out
 }
@@ -147,7 +150,7 @@ func judgeThroughput(rep *report, res map[string]*tpSeries) {
 		v := summarize(s.rates)
 		rep.judge(fmt.Sprintf("%s ≥ %.0f/s at c=8, zero errors", g.name, g.want), s.cell(), v.Median >= g.want && s.errors == 0, "")
 	}
-	for _, p := range [][2]string{{"lambdev go", "rie go"}, {"lambdev python", "sls python"}} {
+	for _, p := range [][2]string{{"lambdev go", "rie go"}, {"lambdev python", "sls python"}, {"lambdev node", "sls node"}} {
 		a, b := res[p[0]+"@8"], res[p[1]+"@8"]
 		if b != nil && b.skip != "" {
 			rep.judge(fmt.Sprintf("%s beats %s at c=8", p[0], p[1]), "", false, p[1]+" "+b.skip)
