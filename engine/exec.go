@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"time"
 
@@ -212,11 +211,8 @@ func (fn *function) init(w *worker, r *running, res *Result) (Result, bool) {
 // and a build failure stays shown.
 func (fn *function) initDone(w *worker, st FunctionState, detail string) {
 	fn.mu.Lock()
-	from := map[FunctionState][]FunctionState{
-		StateReady:      {StateIdle, StateInitFailed},
-		StateInitFailed: {StateIdle, StateReady},
-	}[st]
-	change := w.gen == fn.gen && fn.reloading == 0 && slices.Contains(from, fn.state)
+	from := fn.state == StateIdle || fn.state == StateReady || fn.state == StateInitFailed
+	change := from && fn.state != st && w.gen == fn.gen && fn.reloading == 0
 	fn.mu.Unlock()
 	if change {
 		fn.setState(st, detail)
