@@ -182,3 +182,30 @@ func writeExec(t *testing.T, path, body string) {
 		t.Fatal(err)
 	}
 }
+
+// At most cap(buildSlots) go builds run at once; a build waiting for a slot
+// gives up with its context.
+func TestGoBuildsAreBounded(t *testing.T) {
+	var held []func()
+	for range cap(buildSlots) {
+		release, err := acquireBuild(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, release)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := acquireBuild(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("a build beyond %d slots: %v, want it to wait (and give up with its context)", cap(buildSlots), err)
+	}
+	held[0]()
+	release, err := acquireBuild(context.Background())
+	if err != nil {
+		t.Fatalf("after one build ended: %v", err)
+	}
+	release()
+	for _, r := range held[1:] {
+		r()
+	}
+}

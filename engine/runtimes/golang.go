@@ -54,6 +54,23 @@ func (goLauncher) Prepare(ctx context.Context, spec Spec) (*Prepared, error) {
 	}, nil
 }
 
+// buildSlots bounds the go builds running at once in this process. An edit
+// to a package that fifty Go functions import reloads all fifty together;
+// fifty go processes compiling the same code at once (~100–300 MB each)
+// could exhaust the machine's memory, for no gain over a few at a time
+// sharing the build cache.
+var buildSlots = make(chan struct{}, max(2, runtime.NumCPU()))
+
+// acquireBuild waits for a build slot; release gives it back.
+func acquireBuild(ctx context.Context) (release func(), err error) {
+	select {
+	case buildSlots <- struct{}{}:
+		return func() { <-buildSlots }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
 // goBuild builds into a fresh temporary directory and renames the result
 // over BuildDir/bootstrap only on success, so a worker never execs a
 // half-written binary. The previous binary is hard-linked there first: go
@@ -72,6 +89,11 @@ func goBuild(ctx context.Context, goBin string, spec Spec) (string, error) {
 	defer os.RemoveAll(tmp)
 	bin := filepath.Join(tmp, "bootstrap")
 	_ = os.Link(filepath.Join(spec.BuildDir, "bootstrap"), bin) // none yet, or no links here: a full build
+	release, err := acquireBuild(ctx)
+	if err != nil {
+		return "", fmt.Errorf("go build %s: %w", spec.GoPackage, err)
+	}
+	defer release()
 	cmd := exec.CommandContext(ctx, goBin, "build", "-tags", "lambda.norpc", "-o", bin, ".")
 	cmd.Dir = spec.GoPackage
 	cmd.Env = hostBuildEnv(os.Environ())
