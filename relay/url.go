@@ -46,13 +46,31 @@ func (g *Gateway) serveFunctionURL(w http.ResponseWriter, r *http.Request, name,
 	if cors := f.URL.Cors; cors != nil && writeCORS(w, r, cors) {
 		return
 	}
+	var keyID string
+	if f.URL.Auth == config.AuthIAM {
+		var signed bool
+		if keyID, signed = sigV4KeyID(r); !signed {
+			w.Header().Set("X-Amzn-ErrorType", "AccessDeniedException")
+			http.Error(w, `{"Message":"Forbidden"}`, http.StatusForbidden)
+			return
+		}
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, engine.MaxSyncPayload+1))
 	if err != nil || len(body) > engine.MaxSyncPayload {
 		http.Error(w, `{"Message":"Request Entity Too Large"}`, http.StatusRequestEntityTooLarge)
 		return
 	}
 	req := engine.Request{Function: name, Source: engine.SourceURL, RequestID: engine.NewRequestID()}
-	req.Payload, err = json.Marshal(urlEventFor(r, path, body, req.RequestID, g.inv.Project(), f))
+	ev := urlEventFor(r, path, body, req.RequestID, g.inv.Project(), f)
+	if f.URL.Auth == config.AuthIAM {
+		// Who signed is not knowable here without AWS: the access key is
+		// the caller's own, the rest of the identity stays empty.
+		ev.RequestContext.AccountID = engine.LocalAccountID
+		ev.RequestContext.Authorizer = &events.LambdaFunctionURLRequestContextAuthorizerDescription{
+			IAM: &events.LambdaFunctionURLRequestContextAuthorizerIAMDescription{AccessKey: keyID, AccountID: engine.LocalAccountID},
+		}
+	}
+	req.Payload, err = json.Marshal(ev)
 	if err != nil || len(req.Payload) > engine.MaxSyncPayload {
 		http.Error(w, `{"Message":"Request Entity Too Large"}`, http.StatusRequestEntityTooLarge)
 		return
@@ -65,6 +83,39 @@ func (g *Gateway) serveFunctionURL(w http.ResponseWriter, r *http.Request, name,
 	}
 	w.Header().Set("X-Amzn-RequestId", res.RequestID)
 	writeURLResponse(w, res)
+}
+
+// sigV4KeyID returns the access key id of a request signed with SigV4 for
+// the lambda service, in its Authorization header or as a presigned URL.
+// AWS answers an unsigned request to an AWS_IAM function URL 403; locally
+// the signature cannot be verified (the caller's secret is not known), so
+// a request that carries one for lambda is let through.
+func sigV4KeyID(r *http.Request) (string, bool) {
+	const algorithm = "AWS4-HMAC-SHA256"
+	var credential string
+	if auth, ok := strings.CutPrefix(r.Header.Get("Authorization"), algorithm+" "); ok {
+		signature := false
+		for _, part := range strings.Split(auth, ",") {
+			k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
+			switch k {
+			case "Credential":
+				credential = v
+			case "Signature":
+				signature = v != ""
+			}
+		}
+		if !signature {
+			return "", false
+		}
+	} else if q := r.URL.Query(); q.Get("X-Amz-Algorithm") == algorithm && q.Get("X-Amz-Signature") != "" {
+		credential = q.Get("X-Amz-Credential")
+	}
+	// Credential: KEYID/YYYYMMDD/region/service/aws4_request
+	scope := strings.Split(credential, "/")
+	if len(scope) != 5 || scope[0] == "" || scope[3] != "lambda" || scope[4] != "aws4_request" {
+		return "", false
+	}
+	return scope[0], true
 }
 
 // urlEventFor builds the payload format 2.0 event for an HTTP request.
