@@ -220,6 +220,12 @@ func get(t *testing.T, method, url, body string, hdr map[string]string) (*http.R
 	for k, v := range hdr {
 		req.Header.Set(k, v)
 	}
+	return do(t, req)
+}
+
+// do sends req and returns the response and its body.
+func do(t *testing.T, req *http.Request) (*http.Response, string) {
+	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

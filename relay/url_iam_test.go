@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -32,20 +31,10 @@ func TestIAMFunctionURLNeedsASignature(t *testing.T) {
 		}
 		return req
 	}
-	do := func(req *http.Request) (*http.Response, string) {
-		t.Helper()
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp, string(b)
-	}
 
 	unsigned, _ := http.NewRequest(http.MethodGet, url, nil)
 	for name, req := range map[string]*http.Request{"unsigned": unsigned, "signed for execute-api": signed("execute-api")} {
-		resp, body := do(req)
+		resp, body := do(t, req)
 		if resp.StatusCode != http.StatusForbidden || strings.TrimSpace(body) != `{"Message":"Forbidden"}` ||
 			resp.Header.Get("X-Amzn-ErrorType") != "AccessDeniedException" {
 			t.Errorf("%s: %d %s %v; want 403 Forbidden", name, resp.StatusCode, body, resp.Header)
@@ -59,7 +48,7 @@ func TestIAMFunctionURLNeedsASignature(t *testing.T) {
 	}
 	presigned, _ := http.NewRequest(http.MethodGet, presignedURL, nil)
 	for name, req := range map[string]*http.Request{"signed": signed("lambda"), "presigned": presigned} {
-		resp, body := do(req)
+		resp, body := do(t, req)
 		if resp.StatusCode != 201 {
 			t.Errorf("%s: %d %s; want the handler's 201", name, resp.StatusCode, body)
 			continue
