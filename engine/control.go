@@ -108,6 +108,11 @@ func (e *Engine) ReloadAll() {
 func (fn *function) reload(ctx context.Context) {
 	start := time.Now()
 	fn.mu.Lock()
+	// A function with no worker (not warmed at start, or reaped) stays
+	// without one: an edit to a module many functions share must not start
+	// them all. Read now: the new generation retires the old workers, and
+	// one reload may follow another still warming.
+	warm := fn.eager || fn.count > 0 || fn.reloading > 0
 	fn.reloading++
 	fn.mu.Unlock()
 	defer func() {
@@ -124,10 +129,6 @@ func (fn *function) reload(ctx context.Context) {
 		}
 		return
 	}
-	// A function with no worker (not warmed at start, or reaped) stays
-	// without one: an edit to a module many functions share must not
-	// start them all.
-	warm := fn.eager || fn.hasWorkers()
 	detail := fn.warm(ctx, warm)
 	if ctx.Err() != nil {
 		return

@@ -277,13 +277,6 @@ func (fn *function) reapIdle(cutoff time.Time) {
 	}
 }
 
-// hasWorkers reports whether the function has a live worker (not a spare).
-func (fn *function) hasWorkers() bool {
-	fn.mu.Lock()
-	defer fn.mu.Unlock()
-	return fn.count > 0
-}
-
 // env is the Lambda environment of a worker (lambda-spec.md §1.8).
 func (fn *function) env(gen *generation, runtimeAPI string) []string {
 	env := make([]string, 0, len(fn.baseEnv)+3)
