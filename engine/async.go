@@ -9,6 +9,9 @@ import (
 // invocation whose function failed, when the function has no event invoke
 // config of its own (lambdev deploy sets none): one minute, then two.
 // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
+// A retry keeps its request id: AWS's knowledge center reads duplicated
+// invocations with an error and the same request id as Lambda's retries
+// (knowledge-center/lambda-function-duplicate-invocations).
 var LambdaRetryDelays = []time.Duration{time.Minute, 2 * time.Minute}
 
 // DefaultAsyncQueueBytes bounds what a flood of Event invocations can hold
