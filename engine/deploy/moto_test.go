@@ -3,6 +3,7 @@ package deploy
 import (
 	"context"
 	"flag"
+	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
@@ -47,6 +48,18 @@ func useMoto(t *testing.T) {
 			t.Fatalf("LAMBDEV_REQUIRE_MOTO=1 but moto is unavailable: %v", motoErr)
 		}
 		t.Skipf("skipping AWS test: %v", motoErr)
+	}
+	// Each test starts from an empty account: tests name their functions
+	// after themselves, and go test -count=2 runs each twice on one server.
+	// (t.Setenv below keeps these tests sequential, so no test is reset
+	// under another's feet.)
+	resp, err := http.Post(motoURL+"/moto-api/reset", "application/json", nil)
+	if err != nil {
+		t.Fatalf("reset moto: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("reset moto: %s", resp.Status)
 	}
 	hermeticAWSEnv(t)
 	t.Setenv("AWS_ENDPOINT_URL", motoURL)
