@@ -198,7 +198,7 @@ func (fn *function) init(w *worker, r *running, res *Result) (Result, bool) {
 		fn.initDone(w, StateInitFailed, string(out.Payload))
 	}
 	// As Lambda logs an init failed on invoke: its output, then START.
-	fmt.Fprintf(&r.logs, "START RequestId: %s Version: $LATEST\n", r.id)
+	r.logStart()
 	fn.finishLogs(r, &out)
 	fn.release(w)
 	return out, false

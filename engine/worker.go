@@ -55,6 +55,11 @@ type running struct {
 	logs tailBuffer
 }
 
+// logStart writes the platform's START line into r's log.
+func (r *running) logStart() {
+	fmt.Fprintf(&r.logs, "START RequestId: %s Version: $LATEST\n", r.id)
+}
+
 // spawn starts a worker process for gen; it does not wait for init.
 // A held worker (a spare) loads its runtime and then waits on stdin for
 // unhold before it imports the handler.
@@ -178,7 +183,7 @@ func (wk *worker) attach(r *running, cancel context.CancelCauseFunc, start bool)
 		wk.initLog.reset()
 	}
 	if start {
-		fmt.Fprintf(&r.logs, "START RequestId: %s Version: $LATEST\n", r.id)
+		r.logStart()
 	}
 	wk.cur, wk.cancel = r, cancel
 	wk.mu.Unlock()
