@@ -56,7 +56,7 @@ func TestLoadSample(t *testing.T) {
 	api := p.Function("api")
 	want := &Function{
 		Name: "api", Handler: "functions/api/app.handler", Runtime: "python3.12",
-		URL: &URLConfig{Auth: AuthNone}, Dev: true, Environment: map[string]string{"GREETING": "hello"},
+		URL: &URLConfig{Auth: AuthNone, InvokeMode: InvokeBuffered}, Dev: true, Environment: map[string]string{"GREETING": "hello"},
 		Memory: 256, Timeout: 10 * time.Second, Architecture: ArchX86, Concurrency: DefaultConcurrency,
 		Kind: FamilyPython, Pos: Pos{Line: 13, Col: 3},
 	}

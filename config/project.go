@@ -72,7 +72,18 @@ type URLConfig struct {
 	Auth string
 	// Cors is nil when CORS is not configured.
 	Cors *CorsConfig
+	// InvokeMode is InvokeBuffered (the default) or InvokeResponseStream,
+	// Lambda's FunctionUrlConfig InvokeMode values.
+	InvokeMode string
 }
+
+// Function URL invoke modes (lambda-spec.md §4.3): a BUFFERED URL answers
+// once the function has returned; a RESPONSE_STREAM URL sends the response
+// as the function writes it.
+const (
+	InvokeBuffered       = "BUFFERED"
+	InvokeResponseStream = "RESPONSE_STREAM"
+)
 
 // CorsConfig mirrors the Lambda function URL CORS settings.
 type CorsConfig struct {

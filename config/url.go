@@ -25,12 +25,12 @@ func (d *decoder) url(n *yaml.Node) (*URLConfig, bool) {
 	if !ok || !on {
 		return nil, ok
 	}
-	return &URLConfig{Auth: AuthNone}, true
+	return &URLConfig{Auth: AuthNone, InvokeMode: InvokeBuffered}, true
 }
 
 func (d *decoder) urlMapping(n *yaml.Node) (*URLConfig, bool) {
 	pairs, ok := d.mapping(n, "url", []string{"auth", "cors"})
-	u := &URLConfig{Auth: AuthNone}
+	u := &URLConfig{Auth: AuthNone, InvokeMode: InvokeBuffered}
 	for _, p := range pairs {
 		switch p.key {
 		case "auth":
