@@ -104,6 +104,10 @@ func (s *Server) handleResponse(w http.ResponseWriter, r *http.Request, id strin
 		writeJSON(w, http.StatusBadRequest, bodyInvalidMode)
 		return
 	}
+	if c.stream != nil {
+		s.streamResponse(w, r, c)
+		return
+	}
 	body, res := readBody(r)
 	if res.done(s, w, c) {
 		return

@@ -19,6 +19,9 @@ type Invocation struct {
 	TraceID         string    // → Lambda-Runtime-Trace-Id
 	ClientContext   string    // → Lambda-Runtime-Client-Context (omitted when empty)
 	CognitoIdentity string    // → Lambda-Runtime-Cognito-Identity (omitted when empty)
+	// Stream, when set, makes this a streaming invocation: the /response
+	// body goes to it as it arrives instead of into Answer.Body.
+	Stream Stream
 }
 
 // Kind says how the runtime answered.
@@ -59,15 +62,19 @@ type Answer struct {
 	ErrorType string
 	// Delivered is when /next handed the event to the runtime (zero if never).
 	Delivered time.Time
+	// Streamed counts the response bytes passed to Invocation.Stream; Body is
+	// then empty for KindResponse.
+	Streamed int64
 }
 
 // call is one invocation's state inside the server; fields other than inv
 // and done are guarded by Server.mu.
 type call struct {
 	inv       Invocation
-	done      chan Answer // cap 1; receives exactly one answer
-	delivered time.Time   // non-zero once /next handed it out
-	answering bool        // a /response or /error for it is being read
+	done      chan Answer  // cap 1; receives exactly one answer
+	delivered time.Time    // non-zero once /next handed it out
+	answering bool         // a /response or /error for it is being read
+	stream    *streamGuard // nil unless inv.Stream is set
 }
 
 // ErrInvalidInvocation means Invoke was given an unusable Invocation.
@@ -86,6 +93,10 @@ func (s *Server) Invoke(ctx context.Context, inv Invocation) (Answer, error) {
 		return Answer{}, fmt.Errorf("%w: deadline is required", ErrInvalidInvocation)
 	}
 	c := &call{inv: inv, done: make(chan Answer, 1)}
+	if inv.Stream != nil {
+		c.stream = &streamGuard{dst: inv.Stream}
+		defer c.stream.close()
+	}
 	s.mu.Lock()
 	switch {
 	case s.isClosed():
