@@ -20,6 +20,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte(fn + "    <<: *x\n"))
 	f.Add([]byte("x-a: &a {memory: 256, <<: *a}\napp: a\nfunctions: {f: *a}\n"))
 	f.Add([]byte("app: ${env:A, b}\nfunctions:\n  f: {handler: \"$${x}\", runtime: provided.al2023, url: {cors: {maxAge: 0x10}}}\n"))
+	f.Add([]byte(fn + "    url: {auth: iam, invokeMode: RESPONSE_STREAM}\n"))
 	env := mapEnv(map[string]string{"A": "app", "MEM": "256", StageEnv: "fuzz"})
 	// One file per worker process, rewritten for every input: inputs run one
 	// at a time within a worker, and a fresh directory each time is slow.

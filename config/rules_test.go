@@ -145,7 +145,68 @@ func TestURLConfig(t *testing.T) {
 			},
 			hints: []string{"did you mean `allowCredentials`?"}},
 		{name: "cors not a mapping", yaml: fn + "    url: {cors: true}\n", want: []string{"6:17: url.cors must be a mapping of keys to values"}},
+		{name: "invokeMode lower case", yaml: fn + "    url: {invokeMode: response_stream}\n",
+			want:  []string{`6:23: url.invokeMode must be BUFFERED or RESPONSE_STREAM, got "response_stream"`},
+			hints: []string{"did you mean `RESPONSE_STREAM`?"}},
+		{name: "invokeMode stream", yaml: fn + "    url:\n      invokeMode: stream\n",
+			want:  []string{`7:19: url.invokeMode must be BUFFERED or RESPONSE_STREAM, got "stream"`},
+			hints: []string{"did you mean `RESPONSE_STREAM`?"}},
+		{name: "invokeMode streaming", yaml: fn + "    url: {auth: iam, invokeMode: streaming}\n",
+			want:  []string{`6:34: url.invokeMode must be BUFFERED or RESPONSE_STREAM, got "streaming"`},
+			hints: []string{"did you mean `RESPONSE_STREAM`?"}},
+		{name: "invokeMode buffered", yaml: fn + "    url: {invokeMode: Buffered}\n",
+			want:  []string{`6:23: url.invokeMode must be BUFFERED or RESPONSE_STREAM, got "Buffered"`},
+			hints: []string{"did you mean `BUFFERED`?"}},
+		{name: "invokeMode unknown word", yaml: fn + "    url: {invokeMode: chunked}\n",
+			want: []string{`6:23: url.invokeMode must be BUFFERED or RESPONSE_STREAM, got "chunked"`},
+			hints: []string{"BUFFERED: the response is sent once the function returns (6 MB); " +
+				"RESPONSE_STREAM: it is sent as the function writes it"}},
+		{name: "invokeMode not a string", yaml: fn + "    url: {invokeMode: [RESPONSE_STREAM]}\n",
+			want: []string{"6:23: url.invokeMode must be a string"}},
+		{name: "invokeMode empty", yaml: fn + "    url:\n      invokeMode:\n",
+			want: []string{"7:18: url.invokeMode must be a string"}},
+		{name: "invokeMode from a missing variable", yaml: fn + "    url: {invokeMode: \"${env:MODE}\"}\n",
+			want: []string{"6:23: environment variable MODE is not set"}},
+		{name: "invokeMode typo in key", yaml: fn + "    url: {invokemode: RESPONSE_STREAM}\n",
+			want: []string{"6:11: unknown key `invokemode` in url"}, hints: []string{"did you mean `invokeMode`?"}},
+		{name: "unknown url key lists invokeMode", yaml: fn + "    url: {streaming: true}\n",
+			want: []string{"6:11: unknown key `streaming` in url"}, hints: []string{"known keys: auth, cors, invokeMode"}},
+		{name: "invokeMode with other problems", yaml: fn + "    url: {auth: AWS_IAM, invokeMode: STREAM, cors: {maxAge: -1}}\n",
+			want: []string{
+				`6:17: url.auth must be none or iam, got "AWS_IAM"`,
+				`6:38: url.invokeMode must be BUFFERED or RESPONSE_STREAM, got "STREAM"`,
+				"6:61: url.cors.maxAge must be between 0 and 86400 seconds, got -1",
+			}},
 	})
+}
+
+// TestURLInvokeMode checks the invoke mode each accepted url form yields.
+func TestURLInvokeMode(t *testing.T) {
+	for _, tc := range []struct {
+		name, url string
+		env       map[string]string
+		want      string
+	}{
+		{name: "url true", url: "true", want: InvokeBuffered},
+		{name: "mapping without invokeMode", url: "{auth: iam}", want: InvokeBuffered},
+		{name: "empty mapping", url: "{}", want: InvokeBuffered},
+		{name: "BUFFERED", url: "{invokeMode: BUFFERED}", want: InvokeBuffered},
+		{name: "RESPONSE_STREAM", url: "{auth: none, invokeMode: RESPONSE_STREAM}", want: InvokeResponseStream},
+		{name: "quoted", url: `{invokeMode: "RESPONSE_STREAM"}`, want: InvokeResponseStream},
+		{name: "from the environment", url: "{invokeMode: \"${env:MODE, BUFFERED}\"}",
+			env: map[string]string{"MODE": "RESPONSE_STREAM"}, want: InvokeResponseStream},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, errs := load(t, fn+"    url: "+tc.url+"\n", tc.env, "app.py")
+			if p == nil {
+				t.Fatalf("Load failed:\n%v", errs)
+			}
+			u := p.Function("f").URL
+			if u == nil || u.InvokeMode != tc.want {
+				t.Fatalf("url = %+v, want InvokeMode %s", u, tc.want)
+			}
+		})
+	}
 }
 
 func TestNames(t *testing.T) {

@@ -13,9 +13,11 @@ const (
 	AuthIAM  = "iam"
 )
 
+var urlKeys = []string{"auth", "cors", "invokeMode"}
+
 var corsMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "*"}
 
-// url reads `url: true|false` or `url: {auth, cors}`.
+// url reads `url: true|false` or `url: {auth, cors, invokeMode}`.
 func (d *decoder) url(n *yaml.Node) (*URLConfig, bool) {
 	n = resolveOr(n)
 	if n.Kind == yaml.MappingNode {
@@ -29,7 +31,7 @@ func (d *decoder) url(n *yaml.Node) (*URLConfig, bool) {
 }
 
 func (d *decoder) urlMapping(n *yaml.Node) (*URLConfig, bool) {
-	pairs, ok := d.mapping(n, "url", []string{"auth", "cors"})
+	pairs, ok := d.mapping(n, "url", urlKeys)
 	u := &URLConfig{Auth: AuthNone, InvokeMode: InvokeBuffered}
 	for _, p := range pairs {
 		switch p.key {
@@ -41,6 +43,10 @@ func (d *decoder) urlMapping(n *yaml.Node) (*URLConfig, bool) {
 			c, good := d.cors(p.v)
 			ok = ok && good
 			u.Cors = c
+		case "invokeMode":
+			m, good := d.invokeMode(p.v)
+			ok = ok && good
+			u.InvokeMode = m
 		}
 	}
 	return u, ok
@@ -60,6 +66,29 @@ func (d *decoder) auth(n *yaml.Node) (string, bool) {
 	}
 	d.hintf(pos(n), hint, "url.auth must be none or iam, got %q", v)
 	return AuthNone, false
+}
+
+// invokeModeAliases are spellings people reach for, mapped to the Lambda value.
+var invokeModeAliases = map[string]string{
+	"buffered": InvokeBuffered, "buffer": InvokeBuffered,
+	"response_stream": InvokeResponseStream, "response-stream": InvokeResponseStream,
+	"responsestream": InvokeResponseStream, "stream": InvokeResponseStream,
+	"streaming": InvokeResponseStream, "streamed": InvokeResponseStream,
+}
+
+// invokeMode reads url.invokeMode, written as Lambda spells it.
+func (d *decoder) invokeMode(n *yaml.Node) (string, bool) {
+	v, ok := d.str(n, "url.invokeMode")
+	if !ok || v == InvokeBuffered || v == InvokeResponseStream {
+		return v, ok
+	}
+	hint := "BUFFERED: the response is sent once the function returns (6 MB); " +
+		"RESPONSE_STREAM: it is sent as the function writes it"
+	if m, found := invokeModeAliases[strings.ToLower(v)]; found {
+		hint = fmt.Sprintf("did you mean `%s`?", m)
+	}
+	d.hintf(pos(n), hint, "url.invokeMode must be BUFFERED or RESPONSE_STREAM, got %q", v)
+	return InvokeBuffered, false
 }
 
 var corsKeys = []string{"allowCredentials", "allowHeaders", "allowMethods", "allowOrigins", "exposeHeaders", "maxAge"}
