@@ -3,6 +3,7 @@ package deploy
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -28,25 +29,25 @@ func (d *Deployer) syncURL(ctx context.Context, f *config.Function, name string)
 		return "", changes, err
 	}
 	var changes []string
-	auth, cors := urlAuth(f.URL), urlCors(f.URL.Cors)
+	auth, cors, mode := urlAuth(f.URL), urlCors(f.URL.Cors), urlInvokeMode(f.URL)
 	url := ""
 	switch {
 	case !exists:
-		d.progress(f.Name, StepURL, "creating function URL of %s (auth %s)", name, auth)
+		d.progress(f.Name, StepURL, "creating function URL of %s (%s)", name, urlSummary(auth, mode))
 		out, err := d.lambda.CreateFunctionUrlConfig(ctx, &lambda.CreateFunctionUrlConfigInput{
-			FunctionName: aws.String(name), AuthType: auth, Cors: cors,
+			FunctionName: aws.String(name), AuthType: auth, Cors: cors, InvokeMode: mode,
 		})
 		if err != nil {
 			return "", nil, explain("create function URL of "+name, err)
 		}
 		url, changes = aws.ToString(out.FunctionUrl), append(changes, "url")
-	case got.AuthType != auth || !sameCors(got.Cors, cors):
-		d.progress(f.Name, StepURL, "updating function URL of %s (auth %s)", name, auth)
+	case got.AuthType != auth || !sameCors(got.Cors, cors) || !sameInvokeMode(got.InvokeMode, mode):
+		d.progress(f.Name, StepURL, "updating function URL of %s (%s)", name, urlSummary(auth, mode))
 		if cors == nil {
 			cors = &types.Cors{} // clears CORS; nil would leave it unchanged
 		}
 		out, err := d.lambda.UpdateFunctionUrlConfig(ctx, &lambda.UpdateFunctionUrlConfigInput{
-			FunctionName: aws.String(name), AuthType: auth, Cors: cors,
+			FunctionName: aws.String(name), AuthType: auth, Cors: cors, InvokeMode: mode,
 		})
 		if err != nil {
 			return "", nil, explain("update function URL of "+name, err)
@@ -64,6 +65,34 @@ func urlAuth(u *config.URLConfig) types.FunctionUrlAuthType {
 		return types.FunctionUrlAuthTypeAwsIam
 	}
 	return types.FunctionUrlAuthTypeNone
+}
+
+// urlInvokeMode is the declared invoke mode; anything but RESPONSE_STREAM,
+// including an unset mode, is BUFFERED, Lambda's default.
+func urlInvokeMode(u *config.URLConfig) types.InvokeMode {
+	if u.InvokeMode == config.InvokeResponseStream {
+		return types.InvokeModeResponseStream
+	}
+	return types.InvokeModeBuffered
+}
+
+// sameInvokeMode reports whether a deployed URL's mode is want. A URL that
+// reports no mode is BUFFERED, Lambda's default. Case is ignored: moto reports
+// "Buffered" for a URL created without a mode.
+func sameInvokeMode(deployed, want types.InvokeMode) bool {
+	if deployed == "" {
+		deployed = types.InvokeModeBuffered
+	}
+	return strings.EqualFold(string(deployed), string(want))
+}
+
+// urlSummary names a URL's settings for a progress line; the mode only when
+// it is not the default.
+func urlSummary(auth types.FunctionUrlAuthType, mode types.InvokeMode) string {
+	if mode == types.InvokeModeResponseStream {
+		return "auth " + string(auth) + ", " + string(mode)
+	}
+	return "auth " + string(auth)
 }
 
 func urlCors(c *config.CorsConfig) *types.Cors {
