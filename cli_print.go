@@ -152,6 +152,9 @@ func summarize(r engine.Result) string {
 		temp = fmt.Sprintf("cold, init %s", ms(r.InitDuration))
 	}
 	s := fmt.Sprintf("%s %s %s (%s) %d MB", r.RequestID[:8], r.Outcome, ms(r.Duration), temp, r.MaxMemoryMB)
+	if r.Streamed > 0 {
+		s += fmt.Sprintf(", streamed %d bytes", r.Streamed)
+	}
 	if r.Error != nil {
 		s += " — " + r.Error.Type + ": " + firstLine(r.Error.Message)
 	}
@@ -197,6 +200,7 @@ type invocationFinishedJSON struct {
 	Outcome      engine.Outcome `json:"outcome"`
 	RequestID    string         `json:"requestId"`
 	Response     any            `json:"response"`
+	Streamed     int64          `json:"streamedBytes,omitempty"`
 	Time         string         `json:"time"`
 	Type         string         `json:"type"`
 }
@@ -214,7 +218,7 @@ func eventJSONValue(ev engine.Event) any {
 		r := e.Result
 		v := invocationFinishedJSON{Cold: r.Cold, DurationMs: float64(r.Duration.Microseconds()) / 1000,
 			Function: r.Function, MaxMemoryMB: r.MaxMemoryMB, Outcome: r.Outcome, RequestID: r.RequestID,
-			Response: rawOrString(r.Payload), Time: e.Time.Format(time.RFC3339Nano), Type: "invocation-finished"}
+			Response: rawOrString(r.Payload), Streamed: r.Streamed, Time: e.Time.Format(time.RFC3339Nano), Type: "invocation-finished"}
 		if r.Error != nil {
 			v.ErrorMessage, v.ErrorType = &r.Error.Message, &r.Error.Type
 		}

@@ -18,6 +18,7 @@ func TestHotEventsEncodeAsTheirMaps(t *testing.T) {
 		Payload: []byte(`{"a": [1, 2], "html": "<b>&</b>"}`), Duration: 1234567 * time.Nanosecond, MaxMemoryMB: 14}
 	bad := engine.Result{RequestID: "r2", Function: "api", Outcome: engine.OutcomeError,
 		Payload: []byte("not json"), Error: &engine.FunctionError{Type: "ValueError"}}
+	streamed := engine.Result{RequestID: "r3", Function: "api", Outcome: engine.OutcomeOK, Payload: []byte("data: 1"), Streamed: 70000}
 	for _, tc := range []struct {
 		ev   engine.Event
 		want map[string]any
@@ -29,6 +30,9 @@ func TestHotEventsEncodeAsTheirMaps(t *testing.T) {
 		{engine.InvocationFinished{At: at, Request: req, Result: ok},
 			map[string]any{"type": "invocation-finished", "function": "api", "requestId": "r1", "outcome": engine.OutcomeOK,
 				"durationMs": 1.234, "cold": true, "maxMemoryMB": 14, "response": json.RawMessage(ok.Payload)}},
+		{engine.InvocationFinished{At: at, Request: req, Result: streamed},
+			map[string]any{"type": "invocation-finished", "function": "api", "requestId": "r3", "outcome": engine.OutcomeOK,
+				"durationMs": 0.0, "cold": false, "maxMemoryMB": 0, "response": "data: 1", "streamedBytes": 70000}},
 		{engine.InvocationFinished{At: at, Request: req, Result: bad},
 			map[string]any{"type": "invocation-finished", "function": "api", "requestId": "r2", "outcome": engine.OutcomeError,
 				"durationMs": 0.0, "cold": false, "maxMemoryMB": 0, "response": "not json", "errorType": "ValueError", "errorMessage": ""}},

@@ -134,7 +134,7 @@ func (fn *function) run(w *worker, req *Request, cold, announce bool) (Result, b
 	if !w.alive() {
 		cancel(errWorkerExited)
 	}
-	ans, err := w.api.Invoke(ctx, runtimeapi.Invocation{
+	inv := runtimeapi.Invocation{
 		RequestID:       req.RequestID,
 		Payload:         req.Payload,
 		Deadline:        deadline,
@@ -142,7 +142,13 @@ func (fn *function) run(w *worker, req *Request, cold, announce bool) (Result, b
 		TraceID:         req.TraceID,
 		ClientContext:   req.ClientContext,
 		CognitoIdentity: req.CognitoIdentity,
-	})
+	}
+	var tee *previewStream
+	if req.Stream != nil {
+		tee = &previewStream{dst: req.Stream}
+		inv.Stream = tee
+	}
+	ans, err := w.api.Invoke(ctx, inv)
 	end := time.Now()
 	cause := context.Cause(ctx)
 	if err != nil && errors.Is(cause, errWorkerExited) {
@@ -159,6 +165,12 @@ func (fn *function) run(w *worker, req *Request, cold, announce bool) (Result, b
 		res.Duration = end.Sub(res.Started)
 	}
 	fn.classify(w, &res, ans, err, cause)
+	if tee != nil {
+		res.Streamed = ans.Streamed
+		if res.Outcome == OutcomeOK {
+			res.Payload = tee.kept
+		}
+	}
 	res.MaxMemoryMB = w.peakRSS()
 	fn.finishLogs(r, &res)
 	fn.release(w)
@@ -321,4 +333,19 @@ func newTraceID() string {
 	_, _ = rand.Read(b[:])
 	h := hex.EncodeToString(b[:])
 	return "Root=1-" + strconv.FormatInt(time.Now().Unix(), 16) + "-" + h[:24] + ";Parent=" + h[24:40] + ";Sampled=0"
+}
+
+// previewStream passes a streamed response on and keeps its first bytes.
+type previewStream struct {
+	dst  ResponseStream
+	kept []byte
+}
+
+func (p *previewStream) Open(contentType string) { p.dst.Open(contentType) }
+
+func (p *previewStream) Write(b []byte) (int, error) {
+	if room := streamPreview - len(p.kept); room > 0 {
+		p.kept = append(p.kept, b[:min(room, len(b))]...)
+	}
+	return p.dst.Write(b)
 }

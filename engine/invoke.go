@@ -3,6 +3,8 @@ package engine
 import (
 	"errors"
 	"time"
+
+	"github.com/lambdev/lambdev/engine/runtimeapi"
 )
 
 // Payload limits, as Lambda enforces them (lambda-spec.md §3, §1.3).
@@ -61,7 +63,28 @@ type Request struct {
 	// Retry numbers an Event invocation's retries (InvokeAsync): 0 for its
 	// first attempt, 1 and 2 for Lambda's.
 	Retry int
+	// Stream, when set, makes this a streaming invocation (InvokeWithResponseStream,
+	// a RESPONSE_STREAM function URL): the response goes to it as the function
+	// writes it, up to MaxStreamedPayload. It is not called after Invoke returns.
+	Stream ResponseStream
 }
+
+// ResponseStream receives a streaming invocation's response body.
+type ResponseStream interface {
+	// Open is called once, before the first Write, with the response's
+	// Content-Type as the runtime sent it (empty if none).
+	Open(contentType string)
+	// Write passes on the next part of the body; after an error it is not
+	// called again, and the function runs on.
+	Write(p []byte) (int, error)
+}
+
+// MaxStreamedPayload is a streamed response's limit: 200 MiB (lambda-spec.md §3).
+const MaxStreamedPayload = runtimeapi.MaxStreamedPayload
+
+// streamPreview is how much of a streamed response Result.Payload keeps, for
+// the TUI and the event stream.
+const streamPreview = 64 << 10
 
 // Outcome classifies how an invocation ended.
 type Outcome string
@@ -93,6 +116,9 @@ type Result struct {
 	Payload []byte
 	// ContentType is the runtime's response content type.
 	ContentType string
+	// Streamed counts the response bytes passed to Request.Stream. Payload
+	// then holds their first 64 KiB on success, or the error JSON.
+	Streamed int64
 	// Error is set for every outcome but OutcomeOK.
 	Error *FunctionError
 	// Logs are the invocation's log lines including START/END/REPORT, newline-terminated.

@@ -91,6 +91,8 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasPrefix(r.URL.Path, invokePrefix):
 		g.serveInvoke(w, r)
+	case strings.HasPrefix(r.URL.Path, invokeStreamPrefix):
+		g.serveInvokeStream(w, r)
 	case strings.HasPrefix(r.URL.Path, urlPrefix):
 		g.serveURL(w, r)
 	default:

@@ -147,11 +147,7 @@ func (g *Gateway) invokeSync(w http.ResponseWriter, r *http.Request, req engine.
 		h.Set("X-Amz-Function-Error", "Unhandled")
 	}
 	if r.Header.Get("X-Amz-Log-Type") == "Tail" {
-		logs := res.Logs
-		if len(logs) > maxTail {
-			logs = logs[len(logs)-maxTail:]
-		}
-		h.Set("X-Amz-Log-Result", base64.StdEncoding.EncodeToString(logs))
+		h.Set("X-Amz-Log-Result", base64.StdEncoding.EncodeToString(logTail(res.Logs)))
 	}
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(res.Payload)

@@ -75,6 +75,10 @@ func (g *Gateway) serveFunctionURL(w http.ResponseWriter, r *http.Request, name,
 		http.Error(w, `{"Message":"Request Entity Too Large"}`, http.StatusRequestEntityTooLarge)
 		return
 	}
+	if f.URL.InvokeMode == config.InvokeResponseStream {
+		g.streamURL(w, r, req)
+		return
+	}
 	res, err := g.inv.Invoke(r.Context(), req)
 	if err != nil || res.Outcome != engine.OutcomeOK {
 		w.Header().Set("X-Amzn-RequestId", req.RequestID)

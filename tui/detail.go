@@ -147,6 +147,9 @@ func renderInvocation(st Styles, v *invocation) string {
 				section("Stack trace")
 				b.WriteString(t + "\n")
 			}
+		} else if r.Streamed > int64(len(r.Payload)) {
+			section(fmt.Sprintf("Response (streamed %d bytes; the first %d shown)", r.Streamed, len(r.Payload)))
+			b.WriteString(pretty(r.Payload) + "\n")
 		} else {
 			section("Response")
 			b.WriteString(pretty(r.Payload) + "\n")

@@ -1,0 +1,92 @@
+// Command gostream streams its response the way aws-lambda-go does for a
+// handler that returns an io.Reader. The event (or, for a function URL, the
+// query string) picks a behaviour:
+//   - op=fifo: "one\n", then whatever the test writes into the FIFO at fifo,
+//     so the test decides when the second part exists;
+//   - op=fail: "partial", then a read error (sent in the stream's trailers);
+//   - op=error: a plain handler error, before anything is streamed.
+//
+// Called through a function URL it answers with aws-lambda-go's
+// LambdaFunctionURLStreamingResponse (status 201 and an X-Streamed header).
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambda"
+)
+
+type params struct {
+	Op   string `json:"op"`
+	FIFO string `json:"fifo"`
+}
+
+// fifo opens its path on the first Read: opening blocks until the test
+// opens the other end to write.
+type fifo struct {
+	path string
+	f    *os.File
+}
+
+func (r *fifo) Read(p []byte) (int, error) {
+	if r.f == nil {
+		f, err := os.Open(r.path)
+		if err != nil {
+			return 0, err
+		}
+		r.f = f
+	}
+	n, err := r.f.Read(p)
+	if err == io.EOF {
+		_ = r.f.Close()
+	}
+	return n, err
+}
+
+type failing struct{ sent bool }
+
+func (r *failing) Read(p []byte) (int, error) {
+	if !r.sent {
+		r.sent = true
+		return copy(p, "partial"), nil
+	}
+	return 0, errors.New("the source went away")
+}
+
+func handle(_ context.Context, raw json.RawMessage) (any, error) {
+	var url events.LambdaFunctionURLRequest
+	_ = json.Unmarshal(raw, &url)
+	var p params
+	if url.RequestContext.HTTP.Method != "" {
+		p = params{Op: url.QueryStringParameters["op"], FIFO: url.QueryStringParameters["fifo"]}
+	} else if err := json.Unmarshal(raw, &p); err != nil {
+		return nil, err
+	}
+	var body io.Reader
+	switch p.Op {
+	case "fifo":
+		body = io.MultiReader(strings.NewReader("one\n"), &fifo{path: p.FIFO})
+	case "fail":
+		body = &failing{}
+	case "error":
+		return nil, errors.New("refused before streaming")
+	default:
+		return nil, errors.New("unknown op " + p.Op)
+	}
+	if url.RequestContext.HTTP.Method != "" {
+		return &events.LambdaFunctionURLStreamingResponse{
+			StatusCode: 201,
+			Headers:    map[string]string{"Content-Type": "text/plain", "X-Streamed": "yes"},
+			Body:       body,
+		}, nil
+	}
+	return body, nil
+}
+
+func main() { lambda.Start(handle) }
