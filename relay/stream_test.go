@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -278,5 +279,39 @@ func TestFunctionURLStreamErrors(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusBadGateway {
 		t.Errorf("error before streaming: status %d, want 502", resp.StatusCode)
+	}
+}
+
+// boto3StreamScript reads InvokeWithResponseStream the way a Python user would.
+const boto3StreamScript = `
+import sys
+import boto3
+c = boto3.client("lambda", endpoint_url=sys.argv[1], region_name="us-east-1",
+                 aws_access_key_id="x", aws_secret_access_key="x")
+r = c.invoke_with_response_stream(FunctionName="gostream", Payload=b'{"op":"fail"}')
+print(r["StatusCode"], r["ResponseStreamContentType"])
+for ev in r["EventStream"]:
+    if "PayloadChunk" in ev:
+        print("chunk", ev["PayloadChunk"]["Payload"].decode())
+    if "InvokeComplete" in ev:
+        print("complete", ev["InvokeComplete"].get("ErrorDetails"))
+`
+
+// boto3 (botocore's own event stream parser) reads the same stream.
+func TestInvokeWithResponseStreamBoto3(t *testing.T) {
+	f := newStreamGateway(t)
+	if err := exec.Command("python3", "-c", "import boto3").Run(); err != nil {
+		if os.Getenv("LAMBDEV_REQUIRE_ALL") == "1" {
+			t.Fatal("boto3 is required (LAMBDEV_REQUIRE_ALL=1)")
+		}
+		t.Skip("boto3 not installed")
+	}
+	out, err := exec.Command("python3", "-c", boto3StreamScript, f.gw.Endpoint()).CombinedOutput()
+	if err != nil {
+		t.Fatalf("boto3: %v\n%s", err, out)
+	}
+	want := "200 application/octet-stream\nchunk partial\ncomplete the source went away\n"
+	if string(out) != want {
+		t.Errorf("boto3 saw:\n%s\nwant:\n%s", out, want)
 	}
 }
