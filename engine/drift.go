@@ -90,7 +90,11 @@ func (e *Engine) CheckDrift(names ...string) []drift.Warning {
 // observeDrift applies the per-invocation rules; it publishes only when a
 // rule fires that had not fired for this function before.
 func (fn *function) observeDrift(res *Result) {
-	ws := drift.Observe(fn.cfg, drift.Observation{Duration: res.Duration, MaxMemoryMB: res.MaxMemoryMB, ResponseBytes: len(res.Payload)})
+	obs := drift.Observation{Duration: res.Duration, MaxMemoryMB: res.MaxMemoryMB, ResponseBytes: len(res.Payload)}
+	if res.Streamed > 0 {
+		obs.ResponseBytes, obs.Streamed = int(res.Streamed), true
+	}
+	ws := drift.Observe(fn.cfg, obs)
 	if len(ws) == 0 {
 		return
 	}

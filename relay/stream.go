@@ -97,6 +97,7 @@ type eventStream struct {
 	out       *streamWriter
 	requestID string
 	enc       *eventstream.Encoder
+	buf       bytes.Buffer // one message, reused
 }
 
 // Open sends the headers: the function's content type is the response's
@@ -124,11 +125,11 @@ func (s *eventStream) event(typ, contentType string, payload []byte) error {
 	msg.Headers.Set(":event-type", eventstream.StringValue(typ))
 	msg.Headers.Set(":content-type", eventstream.StringValue(contentType))
 	msg.Payload = payload
-	var buf bytes.Buffer
-	if err := s.enc.Encode(&buf, msg); err != nil {
+	s.buf.Reset()
+	if err := s.enc.Encode(&s.buf, msg); err != nil {
 		return err
 	}
-	_, err := s.out.write(buf.Bytes())
+	_, err := s.out.write(s.buf.Bytes())
 	return err
 }
 

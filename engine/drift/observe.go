@@ -10,6 +10,13 @@ import (
 // MaxResponse is the synchronous response limit: 6 MiB (lambda-spec.md §3).
 const MaxResponse = 6 << 20
 
+// A streamed response's first 6 MB leave Lambda at full speed, the rest at
+// up to 2 MB/s (lambda-spec.md §3, "Streaming"; RIE: 2 MiB/s, burst 6 MiB).
+const (
+	streamBurst = 6 << 20
+	streamRate  = 2 << 20 // bytes per second
+)
+
 // nearFraction is how close to a limit an invocation may come before a warning.
 const nearFraction = 0.8
 
@@ -21,6 +28,9 @@ type Observation struct {
 	MaxMemoryMB int
 	// ResponseBytes is the size of the response payload.
 	ResponseBytes int
+	// Streamed says the response was streamed (InvokeWithResponseStream, a
+	// RESPONSE_STREAM URL): its limit is 200 MB, and its bandwidth capped.
+	Streamed bool
 }
 
 // Observe runs the per-invocation rules (timeout-near, memory-near,
@@ -45,7 +55,10 @@ func Observe(f *config.Function, obs Observation) []Warning {
 			Hint:     "raise `memory`",
 		})
 	}
-	if obs.ResponseBytes > MaxResponse {
+	switch {
+	case obs.Streamed && obs.ResponseBytes > streamBurst:
+		ws = append(ws, streamedTooFast(f, obs))
+	case !obs.Streamed && obs.ResponseBytes > MaxResponse:
 		ws = append(ws, Warning{
 			Rule:     RuleResponseSize,
 			Severity: SeverityError,
@@ -55,6 +68,25 @@ func Observe(f *config.Function, obs Observation) []Warning {
 		})
 	}
 	return silence(f, ws)
+}
+
+// streamedTooFast reports a streamed response that this machine sent faster
+// than Lambda will: a warning when the capped tail pushes it past the timeout.
+func streamedTooFast(f *config.Function, obs Observation) Warning {
+	tail := time.Duration(float64(obs.ResponseBytes-streamBurst) / streamRate * float64(time.Second))
+	w := Warning{
+		Rule:     RuleResponseSize,
+		Severity: SeverityInfo,
+		Dev:      fmt.Sprintf("streamed %s in %s here", mb(int64(obs.ResponseBytes)), obs.Duration.Round(time.Millisecond)),
+		Prod:     fmt.Sprintf("Lambda streams what follows the first 6 MB at up to 2 MB/s: %s more at least", tail.Round(100*time.Millisecond)),
+		Hint:     "stream less, or hand large files out through S3 (a presigned URL)",
+	}
+	if f.Timeout > 0 && obs.Duration+tail > f.Timeout {
+		w.Severity = SeverityWarning
+		w.Prod += fmt.Sprintf(", past the %s timeout", f.Timeout)
+		w.Hint = "raise `timeout`, " + w.Hint
+	}
+	return w
 }
 
 func pct(a, b float64) float64 { return 100 * a / b }

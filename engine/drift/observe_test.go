@@ -20,6 +20,13 @@ func TestObserve(t *testing.T) {
 		{"memory unknown", Observation{MaxMemoryMB: 0}, "", 0, nil},
 		{"response 6 MiB exactly", Observation{ResponseBytes: 6 << 20}, "", 0, nil},
 		{"response too big", Observation{ResponseBytes: 7 << 20}, RuleResponseSize, SeverityError, []string{"7.0 MB", "6 MB"}},
+		{"streamed 6 MiB", Observation{ResponseBytes: 6 << 20, Streamed: true}, "", 0, nil},
+		// 3 MiB past the burst at 2 MiB/s: 1.5 s more, inside the 3 s timeout.
+		{"streamed 9 MiB", Observation{ResponseBytes: 9 << 20, Streamed: true, Duration: time.Second},
+			RuleResponseSize, SeverityInfo, []string{"9.0 MB", "1.5s more"}},
+		// 6 MiB past it: 3 s more, with 0.5 s spent here: past the 3 s timeout.
+		{"streamed 12 MiB", Observation{ResponseBytes: 12 << 20, Streamed: true, Duration: 500 * time.Millisecond},
+			RuleResponseSize, SeverityWarning, []string{"12.0 MB", "3s more", "past the 3s timeout", "raise `timeout`"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

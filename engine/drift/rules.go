@@ -28,7 +28,9 @@ import (
 //	deployed-config      warning              given Deployed   a deployed setting ≠ what lambdev.yaml declares
 //	timeout-near         warning              Observe          duration > 80 % of the timeout
 //	memory-near          warning              Observe          peak memory > 80 % of the memory size
-//	response-size        error                Observe          response > 6 MiB (the synchronous limit)
+//	response-size        error | info|warning Observe          response > 6 MiB (the synchronous limit: error);
+//	                                                           streamed > 6 MB (Lambda's bandwidth cap after it: info,
+//	                                                           warning when the cap would pass the timeout)
 //
 // "live" means functions whose code runs on this machine: all of them in local
 // mode, those with dev: true in cloud-dev mode; deploy mode runs nothing locally.

@@ -4,7 +4,8 @@
 //   - op=fifo: "one\n", then whatever the test writes into the FIFO at fifo,
 //     so the test decides when the second part exists;
 //   - op=fail: "partial", then a read error (sent in the stream's trailers);
-//   - op=error: a plain handler error, before anything is streamed.
+//   - op=error: a plain handler error, before anything is streamed;
+//   - op=bytes: size zero bytes, for the streaming benchmark.
 //
 // Called through a function URL it answers with aws-lambda-go's
 // LambdaFunctionURLStreamingResponse (status 201 and an X-Streamed header).
@@ -25,6 +26,21 @@ import (
 type params struct {
 	Op   string `json:"op"`
 	FIFO string `json:"fifo"`
+	Size int64  `json:"size"`
+}
+
+// zeros yields n zero bytes. Its fields are unexported on purpose:
+// aws-lambda-go streams a returned io.Reader only if it marshals to {}.
+type zeros struct{ n int64 }
+
+func (z *zeros) Read(p []byte) (int, error) {
+	if z.n <= 0 {
+		return 0, io.EOF
+	}
+	k := min(int64(len(p)), z.n)
+	clear(p[:k])
+	z.n -= k
+	return int(k), nil
 }
 
 // fifo opens its path on the first Read: opening blocks until the test
@@ -76,6 +92,8 @@ func handle(_ context.Context, raw json.RawMessage) (any, error) {
 		body = &failing{}
 	case "error":
 		return nil, errors.New("refused before streaming")
+	case "bytes":
+		body = &zeros{n: p.Size}
 	default:
 		return nil, errors.New("unknown op " + p.Op)
 	}
