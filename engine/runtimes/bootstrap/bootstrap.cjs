@@ -3,8 +3,8 @@
 // Modelled on AWS's aws-lambda-nodejs-runtime-interface-client: the same
 // handler lookup (file.export against LAMBDA_TASK_ROOT: CommonJS through
 // require(), ES modules through import(), as its UserFunction.js does), context
-// object, console format and error JSON ({errorType, errorMessage, trace}).
-// No npm dependencies.
+// object, console format and error JSON ({errorType, errorMessage, trace}),
+// and its awslambda global for response streaming. No npm dependencies.
 //
 // It is CommonJS because Node starts a .cjs entry point faster than an ES
 // module, and a CommonJS handler never starts Node's ES module loader (~12 ms
@@ -13,6 +13,7 @@
 'use strict';
 
 const net = require('node:net');
+const { Writable } = require('node:stream'); // already loaded by node:net
 const { statSync } = require('node:fs');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
@@ -231,12 +232,14 @@ async function next(ans) {
 // --- errors -----------------------------------------------------------------
 
 const errorClasses = {};
-for (const name of ['ImportModuleError', 'HandlerNotFound', 'MalformedHandlerName', 'UserCodeSyntaxError', 'UnhandledPromiseRejection']) {
+for (const name of ['ImportModuleError', 'HandlerNotFound', 'MalformedHandlerName', 'UserCodeSyntaxError', 'UnhandledPromiseRejection',
+  'MalformedStreamingHandler', 'InvalidStreamingOperation']) {
   const cls = { [name]: class extends Error {} }[name];
   cls.prototype.name = `Runtime.${name}`;
   errorClasses[name] = cls;
 }
 const { ImportModuleError, HandlerNotFound, MalformedHandlerName, UserCodeSyntaxError, UnhandledPromiseRejection } = errorClasses;
+const { MalformedStreamingHandler, InvalidStreamingOperation } = errorClasses;
 
 function isErrorLike(e) {
   return e instanceof Error || (e && typeof e.name === 'string' && typeof e.message === 'string' && typeof e.stack === 'string');
@@ -482,11 +485,214 @@ async function invoke(handler, res) {
   return answer(`invocation/${id}/response`, body, 'application/json', undefined, true);
 }
 
-// fatal reports an uncaught error for the running invocation (or init) and exits.
+// --- response streaming -----------------------------------------------------
+//
+// As in AWS's runtime (UserFunction.js, ResponseStream.js, HttpResponseStream.js
+// and streaming-invoke-processor.ts of aws-lambda-nodejs-runtime-interface-client):
+// awslambda.streamifyResponse marks a handler; it is then called as
+// handler(event, responseStream, context) and its bytes go out as they are
+// written, in a chunked POST of /response on a connection of its own (§1.6).
+
+const HANDLER_STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
+const HANDLER_HIGHWATERMARK = Symbol.for('aws.lambda.runtime.handler.streaming.highWaterMark');
+const STREAM_RESPONSE = 'response';
+const ERROR_TYPE_TRAILER = 'Lambda-Runtime-Function-Error-Type';
+const ERROR_BODY_TRAILER = 'Lambda-Runtime-Function-Error-Body';
+
+// HttpResponseStream gives a function URL its status, headers and cookies:
+// a JSON prelude and 8 NUL bytes ahead of the body, written just before the
+// first write() (as in AWS, a stream only ever end()ed carries no prelude).
+class HttpResponseStream {
+  static from(stream, prelude) {
+    stream.setContentType('application/vnd.awslambda.http-integration-response');
+    const json = JSON.stringify(prelude);
+    stream._onBeforeFirstWrite = (write) => {
+      write(json);
+      write(new Uint8Array(8));
+    };
+    return stream;
+  }
+}
+
+// installGlobals defines the awslambda global before the handler's module
+// loads; AWS_LAMBDA_NODEJS_NO_GLOBAL_AWSLAMBDA opts out, as in AWS.
+function installGlobals() {
+  const off = env.AWS_LAMBDA_NODEJS_NO_GLOBAL_AWSLAMBDA;
+  if (off === '1' || off === 'true') return;
+  globalThis.awslambda = {
+    ...globalThis.awslambda,
+    streamifyResponse(handler, options) {
+      handler[HANDLER_STREAMING] = STREAM_RESPONSE;
+      if (typeof options?.highWaterMark === 'number') handler[HANDLER_HIGHWATERMARK] = parseInt(options.highWaterMark);
+      return handler;
+    },
+    HttpResponseStream,
+  };
+}
+
+// streamingOf returns {highWaterMark} for a streamified handler, else null.
+function streamingOf(handler) {
+  const mode = handler[HANDLER_STREAMING];
+  if (mode === undefined || mode === null || mode === false) return null;
+  if (mode !== STREAM_RESPONSE) throw new MalformedStreamingHandler('Only response streaming is supported.');
+  const hwm = parseInt(handler[HANDLER_HIGHWATERMARK]);
+  return { highWaterMark: Number.isNaN(hwm) ? undefined : hwm };
+}
+
+let http; // node:http, loaded by the first streamed response
+let streaming; // the ResponseStream of the invocation running now, if any
+
+// ResponseStream is the Writable a streaming handler writes to. The POST
+// starts at once (its headers leave with the first chunk) and holds the event
+// loop open until the body ends, as AWS's runtime does.
+class ResponseStream extends Writable {
+  #req; // the POST; not named req, or stream.pipeline() would abort() it
+
+  constructor(id, highWaterMark) {
+    super(highWaterMark === undefined ? {} : { highWaterMark });
+    this.began = false; // write() was called: too late to set the content type
+    this.closing = false; // the request body's end is under way
+    this.failed = false; // failStream was called, with failure
+    this.failure = undefined;
+    this._onBeforeFirstWrite = undefined;
+    this.on('error', () => {}); // a destroy(err) is reported in the trailers
+    http ??= require('node:http');
+    this.#req = http.request({
+      host: apiHost,
+      port: apiPort,
+      method: 'POST',
+      path: `${PREFIX}invocation/${id}/response`,
+      headers: {
+        'Lambda-Runtime-Function-Response-Mode': 'streaming',
+        'Transfer-Encoding': 'chunked',
+        Trailer: `${ERROR_TYPE_TRAILER}, ${ERROR_BODY_TRAILER}`,
+        'Content-Type': 'application/octet-stream',
+      },
+      // No agent: a connection of its own, closed after the answer (§1.6).
+      createConnection: (opts, cb) => net.createConnection({ ...opts, highWaterMark }, cb),
+    });
+    this.#req.setNoDelay(true);
+    this.posted = new Promise((resolve, reject) => {
+      this.#req.on('response', (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks) }));
+        res.on('close', () => res.complete || reject(new Error('Runtime API closed the connection')));
+      });
+      this.#req.on('error', (err) => {
+        reject(err);
+        this.closing = true;
+        this.destroy(err);
+      });
+    });
+    this.posted.catch(() => {}); // awaited by invokeStreaming
+  }
+
+  setContentType(contentType) {
+    if (this.began) throw new InvalidStreamingOperation('Cannot set content-type, too late.');
+    this.#req.setHeader('Content-Type', contentType);
+  }
+
+  write(chunk, encoding, cb) {
+    if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) chunk = JSON.stringify(chunk);
+    if (!this.began) {
+      this.began = true;
+      if (typeof this._onBeforeFirstWrite === 'function') this._onBeforeFirstWrite((c) => super.write(c));
+    }
+    return super.write(chunk, encoding, cb);
+  }
+
+  // _write hands chunks straight to the request, as AWS's runtime writes to
+  // it directly, holding them back only while the connection drains.
+  _write(chunk, encoding, cb) {
+    if (this.#req.write(chunk, encoding)) cb();
+    else this.#req.once('drain', () => cb());
+  }
+
+  _final(cb) {
+    this.finishBody(null).then(() => cb(), cb);
+  }
+
+  _destroy(err, cb) {
+    // Destroyed before its end: the response failed.
+    if (!this.closing) failStream(this, err ?? new Error('Response stream is not finished.'));
+    cb(err);
+  }
+
+  // finishBody ends the request body (only the first call counts), with the
+  // error in its trailers unless err is null. Logs go out first: they belong
+  // to the invocation, which ends with the body.
+  async finishBody(err) {
+    if (this.closing) return;
+    // Ended by the handler: _final completes the body, as in AWS, where an
+    // end() is final and a later error is only logged.
+    if (err !== null && this.writableEnded && !this.destroyed) return;
+    this.closing = true;
+    if (err !== null) {
+      // What the handler wrote before failing goes out ahead of the trailers.
+      if (this.writableLength > 0 && !this.destroyed) await new Promise((r) => super.write(Buffer.alloc(0), r));
+      const body = toRapidResponse(err);
+      this.#req.addTrailers({
+        [ERROR_TYPE_TRAILER]: headerSafe(String(body.errorType)),
+        [ERROR_BODY_TRAILER]: Buffer.from(JSON.stringify(body)).toString('base64'),
+      });
+    }
+    await flushStdio();
+    if (!this.#req.destroyed) this.#req.end();
+  }
+}
+
+// headerSafe percent-encodes what may not appear in a header value.
+function headerSafe(s) {
+  return s.replace(/[^\t\x20-\x7e]/g, (c) => [...Buffer.from(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+}
+
+// failStream logs an invocation's error and ends its stream with it, once per error.
+function failStream(stream, err) {
+  if (stream.failed && stream.failure === err) return;
+  stream.failed = true;
+  stream.failure = err;
+  console.error('Invoke Error', toFormatted(err));
+  stream.finishBody(err);
+}
+
+// invokeStreaming runs a streaming handler on the event in res and returns
+// once the Runtime API has answered its POST. A handler that resolves before
+// ending its stream may end it later; one that never does runs into its
+// timeout, as in AWS (the runtime awaits the POST's answer).
+async function invokeStreaming(handler, res, highWaterMark) {
+  const headers = res.headers;
+  const id = headers['lambda-runtime-aws-request-id'];
+  inFlight = currentRequestId = id;
+  const trace = headers['lambda-runtime-trace-id'];
+  if (trace) env._X_AMZN_TRACE_ID = trace;
+  else delete env._X_AMZN_TRACE_ID;
+  const stream = (streaming = new ResponseStream(id, highWaterMark));
+  try {
+    const event = JSON.parse(res.body.length ? res.body : 'null');
+    const context = makeContext(headers, (err) => err != null && failStream(stream, err));
+    const result = handler(event, stream, context);
+    if (!result || typeof result.then !== 'function') throw new Error('Streaming does not support non-async handlers.');
+    if ((await result) !== undefined) console.warn('Streaming handlers ignore return values.');
+  } catch (err) {
+    failStream(stream, err);
+  }
+  checkPosted(await stream.posted);
+  streaming = inFlight = undefined;
+}
+
+// fatal reports an uncaught error for the running invocation (or init) and
+// exits. A response being streamed ends with the error in its trailers: the
+// Runtime API already has that invocation's /response under way.
 async function fatal(err, label, code) {
   console.error(label, toFormatted(err));
   try {
-    await postError(inFlight ? `invocation/${inFlight}/error` : 'init/error', err);
+    if (streaming && !streaming.closing) {
+      streaming.finishBody(err);
+      await streaming.posted;
+    } else {
+      await postError(inFlight ? `invocation/${inFlight}/error` : 'init/error', err);
+    }
   } finally {
     process.exit(code);
   }
@@ -514,9 +720,11 @@ async function main() {
     process.stdin.destroy();
     if (!go) process.exit(0);
   }
-  let handler;
+  installGlobals();
+  let handler, streamMode;
   try {
     handler = await loadHandler(env.LAMBDA_TASK_ROOT || process.cwd(), env._HANDLER || '');
+    streamMode = streamingOf(handler);
   } catch (err) {
     console.error('Init Error', toFormatted(err));
     await postError('init/error', err);
@@ -529,7 +737,13 @@ async function main() {
       process.stderr.write(`lambdev runtime: /next answered ${res.status}: ${res.body}\n`);
       process.exit(1);
     }
-    ans = await invoke(handler, res);
+    if (!streamMode) {
+      ans = await invoke(handler, res);
+      continue;
+    }
+    // A streamed answer has been posted in full; no answer rides with /next.
+    await invokeStreaming(handler, res, streamMode.highWaterMark);
+    ans = undefined;
   }
 }
 
