@@ -109,14 +109,22 @@ func nextEvent(t *testing.T, ch <-chan types.InvokeWithResponseStreamResponseEve
 
 // The real SDK's InvokeWithResponseStream reads the response as it is
 // written: the first chunk arrives while the handler is still blocked on
-// the FIFO, then the rest, then InvokeComplete with the log tail.
+// the FIFO, then the rest, then InvokeComplete with the log tail. Go's
+// handler returns an io.Reader (aws-lambda-go); Node's is wrapped in
+// awslambda.streamifyResponse.
 func TestInvokeWithResponseStreamSDK(t *testing.T) {
+	for _, fn := range []string{"gostream", "nodestream"} {
+		t.Run(fn, func(t *testing.T) { testInvokeWithResponseStream(t, fn) })
+	}
+}
+
+func testInvokeWithResponseStream(t *testing.T, fn string) {
 	f := newStreamGateway(t)
 	path := mkfifo(t)
 	sub := f.eng.Subscribe(1 << 10)
 	defer sub.Close()
 	out, err := f.client.InvokeWithResponseStream(context.Background(), &lambda.InvokeWithResponseStreamInput{
-		FunctionName: aws.String("gostream"),
+		FunctionName: aws.String(fn),
 		Payload:      []byte(`{"op":"fifo","fifo":"` + path + `"}`),
 		LogType:      types.LogTypeTail,
 	})
@@ -164,7 +172,7 @@ func TestInvokeWithResponseStreamSDK(t *testing.T) {
 		select {
 		case ev := <-sub.C:
 			fin, ok := ev.(engine.InvocationFinished)
-			if !ok || fin.Result.Function != "gostream" {
+			if !ok || fin.Result.Function != fn {
 				continue
 			}
 			if fin.Result.Outcome != engine.OutcomeOK || fin.Result.Streamed != 8 || string(fin.Result.Payload) != "one\ntwo\n" {
@@ -236,11 +244,18 @@ func TestInvokeWithResponseStreamRefusals(t *testing.T) {
 }
 
 // A RESPONSE_STREAM function URL sends the prelude's status and headers and
-// then each part of the body as the handler writes it.
+// then each part of the body as the handler writes it: aws-lambda-go's
+// LambdaFunctionURLStreamingResponse, and Node's awslambda.HttpResponseStream.
 func TestFunctionURLStreams(t *testing.T) {
+	for _, fn := range []string{"gourl", "nodeurl"} {
+		t.Run(fn, func(t *testing.T) { testFunctionURLStreams(t, fn) })
+	}
+}
+
+func testFunctionURLStreams(t *testing.T, fn string) {
 	f := newStreamGateway(t)
 	path := mkfifo(t)
-	resp, err := http.Get(f.gw.FunctionURL("gourl") + "?op=fifo&fifo=" + path)
+	resp, err := http.Get(f.gw.FunctionURL(fn) + "?op=fifo&fifo=" + path)
 	if err != nil {
 		t.Fatal(err)
 	}
