@@ -58,7 +58,11 @@ func (p *printer) gateway(gw *relay.Gateway, proj *config.Project) {
 	p.line("lambdev dev: gateway %s (Invoke API: aws lambda invoke --endpoint-url %s …)", gw.Endpoint(), gw.Endpoint())
 	for _, f := range proj.Functions {
 		if u, ok := urls[f.Name]; ok {
-			p.line("  %-12s %s", f.Name, u)
+			mode := ""
+			if f.URL.InvokeMode == config.InvokeResponseStream {
+				mode = " (RESPONSE_STREAM)"
+			}
+			p.line("  %-12s %s%s", f.Name, u, mode)
 		}
 	}
 }

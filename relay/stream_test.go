@@ -24,11 +24,22 @@ import (
 )
 
 // streamFixture is a real engine running testdata/stream's aws-lambda-go
-// handler behind a real gateway.
+// and Node handlers behind a real gateway.
 type streamFixture struct {
-	gw     *Gateway
-	eng    *engine.Engine
-	client *lambda.Client
+	gw  *Gateway
+	eng *engine.Engine
+}
+
+// sdk is a fresh Lambda client for one streamed call. One client per stream:
+// aws-sdk-go-v2's restjson1 protocol (smithy-go 1.28.9) gives a client one
+// event-stream codec with a shared payload buffer, so two of its streams
+// race (the race detector caught one finishing as the next began).
+func (f *streamFixture) sdk() *lambda.Client {
+	return lambda.New(lambda.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(f.gw.Endpoint()),
+		Credentials:  aws.AnonymousCredentials{},
+	})
 }
 
 var (
@@ -56,11 +67,7 @@ func newStreamGateway(t *testing.T) *streamFixture {
 			return
 		}
 		go gw.Serve()
-		streamFix = &streamFixture{gw: gw, eng: eng, client: lambda.New(lambda.Options{
-			Region:       "us-east-1",
-			BaseEndpoint: aws.String(gw.Endpoint()),
-			Credentials:  aws.AnonymousCredentials{},
-		})}
+		streamFix = &streamFixture{gw: gw, eng: eng}
 	})
 	if streamErr != nil {
 		t.Fatal(streamErr)
@@ -123,7 +130,7 @@ func testInvokeWithResponseStream(t *testing.T, fn string) {
 	path := mkfifo(t)
 	sub := f.eng.Subscribe(1 << 10)
 	defer sub.Close()
-	out, err := f.client.InvokeWithResponseStream(context.Background(), &lambda.InvokeWithResponseStreamInput{
+	out, err := f.sdk().InvokeWithResponseStream(context.Background(), &lambda.InvokeWithResponseStreamInput{
 		FunctionName: aws.String(fn),
 		Payload:      []byte(`{"op":"fifo","fifo":"` + path + `"}`),
 		LogType:      types.LogTypeTail,
@@ -195,7 +202,7 @@ func TestInvokeWithResponseStreamErrors(t *testing.T) {
 		{"fail", "partial", "the source went away"},
 		{"error", "", "refused before streaming"},
 	} {
-		out, err := f.client.InvokeWithResponseStream(context.Background(), &lambda.InvokeWithResponseStreamInput{
+		out, err := f.sdk().InvokeWithResponseStream(context.Background(), &lambda.InvokeWithResponseStreamInput{
 			FunctionName: aws.String("gostream"),
 			Payload:      []byte(`{"op":"` + tc.op + `"}`),
 		})
@@ -224,12 +231,12 @@ func TestInvokeWithResponseStreamErrors(t *testing.T) {
 func TestInvokeWithResponseStreamRefusals(t *testing.T) {
 	f := newStreamGateway(t)
 	ctx := context.Background()
-	_, err := f.client.InvokeWithResponseStream(ctx, &lambda.InvokeWithResponseStreamInput{FunctionName: aws.String("missing")})
+	_, err := f.sdk().InvokeWithResponseStream(ctx, &lambda.InvokeWithResponseStreamInput{FunctionName: aws.String("missing")})
 	var nf *types.ResourceNotFoundException
 	if !errors.As(err, &nf) {
 		t.Errorf("unknown function: %v, want ResourceNotFoundException", err)
 	}
-	out, err := f.client.InvokeWithResponseStream(ctx, &lambda.InvokeWithResponseStreamInput{
+	out, err := f.sdk().InvokeWithResponseStream(ctx, &lambda.InvokeWithResponseStreamInput{
 		FunctionName: aws.String("gostream"), InvocationType: types.ResponseStreamingInvocationTypeDryRun,
 	})
 	if err != nil || out.StatusCode != http.StatusNoContent {
