@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+
+	"github.com/lambdev/lambdev/config"
 )
 
 // TestCloudDevDeploysBridgesAgainstMoto runs `lambdev dev --aws --headless`
@@ -94,5 +96,20 @@ func TestCloudDevDeploysBridgesAgainstMoto(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Error("dev --aws did not exit within 30s of SIGTERM")
+	}
+}
+
+// A live function whose URL streams gets a bridge that asks for streamed
+// answers (LAMBDEV_STREAM=1); the others get none.
+func TestCloudTargetsStreamingBridge(t *testing.T) {
+	p, err := config.Load("relay/testdata/stream/lambdev.yaml", config.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tg := range cloudTargets(p, ".") {
+		want := map[string]string{"gourl": "1", "nodeurl": "1"}[tg.Function.Name]
+		if got := tg.Environment["LAMBDEV_STREAM"]; got != want || tg.Runtime != config.BridgeRuntime {
+			t.Errorf("%s: LAMBDEV_STREAM=%q on %s, want %q on the bridge", tg.Function.Name, got, tg.Runtime, want)
+		}
 	}
 }

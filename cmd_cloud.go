@@ -76,6 +76,10 @@ func cloudTargets(p *config.Project, src string) []deploy.Target {
 			"LAMBDEV_STAGE":       p.Stage,
 			"LAMBDEV_FUNCTION":    f.Name,
 		}
+		if f.URL != nil && f.URL.InvokeMode == config.InvokeResponseStream {
+			// The bridge asks the dev session for the answer as it is written.
+			targets[i].Environment["LAMBDEV_STREAM"] = "1"
+		}
 	}
 	return targets
 }

@@ -129,15 +129,17 @@ func (c *Client) start(conn *wire.Conn, m *wire.Message) {
 			delete(c.inflight, m.ID)
 			c.mu.Unlock()
 		}()
-		answer := c.execute(m)
+		answer := c.execute(conn, m)
 		if err := c.send(conn, &answer); err != nil {
 			c.opts.Logf("relay: the answer to %s was lost: %v", m.ID, err)
 		}
 	}()
 }
 
-// execute runs one relayed invocation through the executor.
-func (c *Client) execute(m *wire.Message) wire.Message {
+// execute runs one relayed invocation through the executor. An invocation
+// that asks for a streamed answer sends its parts on conn as the function
+// writes them; the returned message then ends the stream.
+func (c *Client) execute(conn *wire.Conn, m *wire.Message) wire.Message {
 	inv := m.Invoke
 	deadline := inv.Deadline()
 	if inv.RemainingMs > 0 {
@@ -148,11 +150,22 @@ func (c *Client) execute(m *wire.Message) wire.Message {
 		ClientContext: inv.ClientContext, CognitoIdentity: inv.CognitoIdentity,
 		TraceID: inv.TraceID, Deadline: deadline, Source: engine.SourceRelay,
 	}
+	var rs *relayStream
+	if inv.Stream {
+		rs = &relayStream{c: c, conn: conn, id: m.ID}
+		req.Stream = rs
+	}
 	ctx, cancel := context.WithDeadline(c.ctx, deadline)
 	defer cancel()
 	res, err := c.opts.Executor.Invoke(ctx, req)
 	if err != nil {
 		return c.refusal(m.ID, inv.Function, err)
+	}
+	switch {
+	case rs != nil && rs.started && res.Outcome == engine.OutcomeOK:
+		return wire.Message{Type: wire.TypeResponse, ID: m.ID, Response: &wire.Response{}} // the end
+	case rs != nil && !rs.started && res.Streamed > 0:
+		return wire.Fail(m.ID, wire.ErrTypeConnectionLost, "the start of the streamed answer could not be relayed")
 	}
 	if res.Outcome == engine.OutcomeOK {
 		return wire.Message{Type: wire.TypeResponse, ID: m.ID,
@@ -185,3 +198,33 @@ func clip(s string, n int) string {
 	}
 	return s
 }
+
+// relayStream sends a streamed answer's parts to the hub as the function
+// writes them: TypeStreamStart, then a TypeStreamChunk per write.
+type relayStream struct {
+	c       *Client
+	conn    *wire.Conn
+	id      string
+	started bool
+}
+
+func (s *relayStream) Open(contentType string) {
+	m := &wire.Message{Type: wire.TypeStreamStart, ID: s.id, Response: &wire.Response{ContentType: clip(contentType, 1024)}}
+	if err := s.c.send(s.conn, m); err != nil {
+		s.c.opts.Logf("relay: the stream of %s was lost: %v", s.id, err)
+		return
+	}
+	s.started = true
+}
+
+func (s *relayStream) Write(p []byte) (int, error) {
+	if !s.started {
+		return 0, errStreamLost
+	}
+	if err := s.c.send(s.conn, &wire.Message{Type: wire.TypeStreamChunk, ID: s.id, Payload: p}); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+var errStreamLost = errors.New("relay: the stream's start was lost")

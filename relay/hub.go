@@ -24,6 +24,9 @@ const (
 	defaultPingInterval     = 10 * time.Second
 	defaultHandshakeTimeout = 10 * time.Second
 	hubWriteTimeout         = 30 * time.Second
+	// streamQueue is how many parts of one streamed answer may wait for a
+	// slow bridge before the dev session's reader waits too.
+	streamQueue = 16
 )
 
 // HubOptions configures a Hub.

@@ -127,8 +127,8 @@ type bridgeProc struct {
 }
 
 // startBridge runs the bridge binary for function fn with the given hub URL
-// and token, killing it at cleanup.
-func startBridge(t testing.TB, bin, url, token, fn string) *bridgeProc {
+// and token (and any more environment), killing it at cleanup.
+func startBridge(t testing.TB, bin, url, token, fn string, env ...string) *bridgeProc {
 	t.Helper()
 	api, err := runtimeapi.Listen("127.0.0.1:0")
 	if err != nil {
@@ -140,6 +140,7 @@ func startBridge(t testing.TB, bin, url, token, fn string) *bridgeProc {
 		"LAMBDEV_RELAY_URL=" + url, "LAMBDEV_RELAY_TOKEN=" + token,
 		"LAMBDEV_APP=" + testApp, "LAMBDEV_STAGE=" + testStage, "LAMBDEV_FUNCTION=" + fn,
 	}
+	b.cmd.Env = append(b.cmd.Env, env...)
 	b.cmd.Stdout, b.cmd.Stderr = b.out, b.out
 	if err := b.cmd.Start(); err != nil {
 		_ = api.Close()

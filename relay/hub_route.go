@@ -40,7 +40,8 @@ func (p *peer) send(m *wire.Message) error {
 type devSession struct {
 	*peer
 	mu       sync.Mutex
-	inflight map[string]*peer // request id → the bridge waiting for it
+	inflight map[string]*peer              // request id → the bridge waiting for it
+	streams  map[string]chan *wire.Message // request id → its streamed answer's parts, in order
 	gone     bool
 }
 
@@ -72,14 +73,52 @@ func (d *devSession) take(id string) *peer {
 	return b
 }
 
-// end marks d gone and returns what it still owed.
-func (d *devSession) end() map[string]*peer {
+// end marks d gone and returns what it still owed, and the streams it had
+// under way (which must end in order, after their queued parts).
+func (d *devSession) end() (map[string]*peer, map[string]chan *wire.Message) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.gone = true
-	owed := d.inflight
-	d.inflight = nil
-	return owed
+	owed, streams := d.inflight, d.streams
+	d.inflight, d.streams = nil, nil
+	return owed, streams
+}
+
+// streamOf returns the queue of id's streamed answer, starting it (and its
+// sender to bridge b) on the first part; nil if nobody waits for id.
+func (h *Hub) streamOf(d *devSession, id string, start bool) chan *wire.Message {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if q := d.streams[id]; q != nil || !start {
+		return q
+	}
+	b := d.inflight[id]
+	if b == nil || d.gone {
+		return nil
+	}
+	if d.streams == nil {
+		d.streams = map[string]chan *wire.Message{}
+	}
+	q := make(chan *wire.Message, streamQueue)
+	d.streams[id] = q
+	h.wg.Add(1)
+	go func() { // one sender per stream keeps its parts in order
+		defer h.wg.Done()
+		ok := true
+		for m := range q {
+			ok = ok && b.send(m) == nil // a lost bridge: the rest is drained unsent
+		}
+	}()
+	return q
+}
+
+// endStream removes id's stream queue, if any, for its last message.
+func (d *devSession) endStream(id string) chan *wire.Message {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	q := d.streams[id]
+	delete(d.streams, id)
+	return q
 }
 
 // forget drops the entries of a bridge that disconnected.
@@ -131,10 +170,22 @@ func (h *Hub) serveDev(d *devSession) {
 		}
 		switch m.Type {
 		case wire.TypeResponse, wire.TypeError:
-			if b := d.take(m.ID); b != nil {
+			b := d.take(m.ID)
+			switch q := d.endStream(m.ID); {
+			case q != nil: // the end of a streamed answer, after its parts
+				q <- m
+				close(q)
+			case b != nil:
 				h.goSend(b, m)
-			} else {
+			default:
 				h.opts.Logf("relay hub: dropped the answer to %s: its bridge is gone", m.ID)
+			}
+		case wire.TypeStreamStart, wire.TypeStreamChunk:
+			// Queued for the stream's own sender: a slow bridge holds this
+			// loop back (and so the dev session), as Lambda's client holds
+			// back a streaming function.
+			if q := h.streamOf(d, m.ID, m.Type == wire.TypeStreamStart); q != nil {
+				q <- m
 			}
 		case wire.TypePing:
 			_ = p.send(&wire.Message{Type: wire.TypePong, ID: m.ID})
@@ -158,9 +209,19 @@ func (h *Hub) endDev(d *devSession) {
 	d.cancel()
 	h.opts.Logf("relay hub: dev session for %s disconnected", d.key)
 	msg := fmt.Sprintf("the lambdev dev session for app %s stage %s disconnected during the invocation", d.hello.App, d.hello.Stage)
-	for id, b := range d.end() {
+	owed, streams := d.end()
+	for id, b := range owed {
 		m := wire.Fail(id, wire.ErrTypeDevSessionLost, msg)
+		if q := streams[id]; q != nil {
+			q <- &m
+			close(q)
+			delete(streams, id)
+			continue
+		}
 		h.goSend(b, &m)
+	}
+	for _, q := range streams { // their bridges are gone
+		close(q)
 	}
 }
 

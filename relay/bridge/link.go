@@ -123,7 +123,7 @@ func (l *link) read() {
 			l.lastRecv.Store(now.UnixNano())
 		}
 		switch m.Type {
-		case wire.TypeResponse, wire.TypeError:
+		case wire.TypeResponse, wire.TypeError, wire.TypeStreamStart, wire.TypeStreamChunk:
 			l.answers <- m // at most one invocation is waiting; stale ones are skipped
 		case wire.TypePing:
 			go func() { _ = l.send(context.Background(), &wire.Message{Type: wire.TypePong, ID: m.ID}) }()
@@ -184,24 +184,31 @@ func (l *link) roundTrip(ctx context.Context, m *wire.Message) (ans *wire.Messag
 		_ = l.conn.CloseNow()
 		return nil, false, err
 	}
+	ans, err = l.await(ctx, m.ID)
+	return ans, true, err
+}
+
+// await returns the next message for request id (an answer, or a part of a
+// streamed one), or why none will come.
+func (l *link) await(ctx context.Context, id string) (*wire.Message, error) {
 	for {
 		select {
 		case a := <-l.answers:
-			if a.ID == m.ID {
-				return a, true, nil
+			if a.ID == id {
+				return a, nil
 			}
 		case <-l.dead:
 			// Answers that arrived just before the end are still queued.
 			select {
 			case a := <-l.answers:
-				if a.ID == m.ID {
-					return a, true, nil
+				if a.ID == id {
+					return a, nil
 				}
 			default:
 			}
-			return nil, true, l.err
+			return nil, l.err
 		case <-ctx.Done():
-			return nil, true, ctx.Err()
+			return nil, ctx.Err()
 		}
 	}
 }

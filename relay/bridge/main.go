@@ -23,6 +23,7 @@ import (
 // config is the bridge's environment.
 type config struct {
 	url, token, app, stage, function string
+	stream                           bool // ask for streamed answers (LAMBDEV_STREAM=1)
 }
 
 // configFromEnv reads the LAMBDEV_* variables the deployer sets.
@@ -30,6 +31,7 @@ func configFromEnv() (*config, error) {
 	cfg := &config{
 		url: os.Getenv("LAMBDEV_RELAY_URL"), token: os.Getenv("LAMBDEV_RELAY_TOKEN"),
 		app: os.Getenv("LAMBDEV_APP"), stage: os.Getenv("LAMBDEV_STAGE"), function: os.Getenv("LAMBDEV_FUNCTION"),
+		stream: streamingFromEnv(),
 	}
 	var missing []string
 	for _, v := range []struct{ name, val string }{
@@ -83,7 +85,12 @@ func main() {
 			log.Fatal(err)
 		}
 		ans := b.forward(inv)
-		if err := rt.answer(inv.id, ans); err != nil {
+		if ans.Type == wire.TypeStreamStart {
+			err = b.relayStream(rt, inv, ans)
+		} else {
+			err = rt.answer(inv.id, ans)
+		}
+		if err != nil {
 			log.Fatal(err)
 		}
 	}
@@ -111,6 +118,7 @@ func (b *bridge) forward(inv *invocation) *wire.Message {
 	ctx, cancel := context.WithDeadline(context.Background(), inv.deadline)
 	defer cancel()
 	m := inv.invokeMessage(b.cfg.function)
+	m.Invoke.Stream = b.cfg.stream
 	if err := m.Validate(); err != nil {
 		fail := wire.Fail(inv.id, wire.ErrTypeInvalid, "the lambdev relay cannot carry this invocation: "+err.Error())
 		return &fail

@@ -42,6 +42,12 @@ const (
 	TypePing     Type = 6 // keep-alive probe; answered by TypePong
 	TypePong     Type = 7 // keep-alive answer
 	TypeBye      Type = 8 // the sender is closing the connection, with a reason
+	// A streamed answer (an Invoke with Stream set): one TypeStreamStart with
+	// the response's content type, TypeStreamChunk payloads in order, then a
+	// TypeResponse (empty payload: the end) or a TypeError (the error that
+	// ended it, reported in the Runtime API's trailers).
+	TypeStreamStart Type = 9  // dev → hub → bridge
+	TypeStreamChunk Type = 10 // dev → hub → bridge
 )
 
 // String names the type.
@@ -63,17 +69,21 @@ func (t Type) String() string {
 		return "pong"
 	case TypeBye:
 		return "bye"
+	case TypeStreamStart:
+		return "stream-start"
+	case TypeStreamChunk:
+		return "stream-chunk"
 	}
 	return fmt.Sprintf("type(%d)", uint8(t))
 }
 
 // known reports whether t is a defined type.
-func (t Type) known() bool { return t >= TypeHello && t <= TypeBye }
+func (t Type) known() bool { return t >= TypeHello && t <= TypeStreamChunk }
 
 // carriesRequest reports whether messages of type t belong to an invocation
 // (and so need a request ID and may carry a payload).
 func (t Type) carriesRequest() bool {
-	return t == TypeInvoke || t == TypeResponse || t == TypeError
+	return t == TypeInvoke || t == TypeResponse || t == TypeError || t == TypeStreamStart || t == TypeStreamChunk
 }
 
 // flagFinal marks the last frame of a message.

@@ -44,6 +44,9 @@ type Invoke struct {
 	ClientContext   string `json:"clientContext,omitempty"`
 	CognitoIdentity string `json:"cognitoIdentity,omitempty"`
 	ContentType     string `json:"contentType,omitempty"`
+	// Stream asks for a streamed answer (TypeStreamStart, chunks, end): the
+	// bridge of a RESPONSE_STREAM function URL sets it.
+	Stream bool `json:"stream,omitempty"`
 }
 
 // Deadline is DeadlineMs as a time.
@@ -91,7 +94,7 @@ func (m *Message) meta() (any, bool) {
 		return m.Welcome, m.Welcome != nil
 	case TypeInvoke:
 		return m.Invoke, m.Invoke != nil
-	case TypeResponse:
+	case TypeResponse, TypeStreamStart:
 		return m.Response, m.Response != nil
 	case TypeError:
 		return m.Error, m.Error != nil
@@ -114,7 +117,7 @@ func (m *Message) setMeta(raw []byte) error {
 	case TypeInvoke:
 		m.Invoke = &Invoke{}
 		dst = m.Invoke
-	case TypeResponse:
+	case TypeResponse, TypeStreamStart:
 		m.Response = &Response{}
 		dst = m.Response
 	case TypeError:
@@ -190,7 +193,7 @@ func (m *Message) validateFields() error {
 		}
 	case TypeInvoke:
 		return m.Invoke.validate()
-	case TypeResponse:
+	case TypeResponse, TypeStreamStart:
 		return checkLen("contentType", m.Response.ContentType, maxText)
 	case TypeError:
 		if m.Error.Type == "" {

@@ -58,6 +58,9 @@ func TestRoundTrip(t *testing.T) {
 		{"max payload", Message{Type: TypeResponse, ID: "r3", Response: &Response{}, Payload: make([]byte, MaxPayload)},
 			(MaxPayload + DataPerFrame - 1) / DataPerFrame},
 		{"error", Message{Type: TypeError, ID: "r4", Error: &Error{Type: "ValidationError", Message: "bad"}, Payload: []byte(`{"errorType":"ValidationError"}`)}, 1},
+		{"streamed invoke", Message{Type: TypeInvoke, ID: "r5", Invoke: &Invoke{Function: "api", DeadlineMs: 1, Stream: true}}, 1},
+		{"stream start", Message{Type: TypeStreamStart, ID: "r5", Response: &Response{ContentType: "text/event-stream"}}, 1},
+		{"stream chunk", Message{Type: TypeStreamChunk, ID: "r5", Payload: []byte("data: 1\n\n")}, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -94,6 +97,8 @@ func TestValidateRejects(t *testing.T) {
 		{"error without type", Message{Type: TypeError, ID: "r", Error: &Error{Message: "m"}}},
 		{"unknown bye reason", Message{Type: TypeBye, Bye: &Bye{Reason: "bored"}}},
 		{"payload too large", Message{Type: TypeResponse, ID: "r", Response: &Response{}, Payload: make([]byte, MaxPayload+1)}},
+		{"stream start without meta", Message{Type: TypeStreamStart, ID: "r"}},
+		{"stream chunk without id", Message{Type: TypeStreamChunk, Payload: []byte("x")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,170 @@
+package relay
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/lambdev/lambdev/engine"
+	"github.com/lambdev/lambdev/engine/runtimeapi"
+	"github.com/lambdev/lambdev/relay/wire"
+)
+
+// partsStream is a runtimeapi.Stream standing in for Lambda's streaming
+// client: it hands each part to the test as it arrives.
+type partsStream struct {
+	mu    sync.Mutex
+	ct    string
+	body  strings.Builder
+	parts chan string
+}
+
+func newPartsStream() *partsStream { return &partsStream{parts: make(chan string, 256)} }
+
+func (s *partsStream) Open(ct string) {
+	s.mu.Lock()
+	s.ct = ct
+	s.mu.Unlock()
+}
+
+func (s *partsStream) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	s.body.Write(p)
+	s.mu.Unlock()
+	s.parts <- string(p)
+	return len(p), nil
+}
+
+func (s *partsStream) got() (string, string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ct, s.body.String()
+}
+
+// invokeStreaming invokes through the bridge's Runtime API as Lambda does
+// for a RESPONSE_STREAM URL, in the background.
+func (b *bridgeProc) invokeStreaming(id string, payload []byte, s runtimeapi.Stream) <-chan runtimeapi.Answer {
+	done := make(chan runtimeapi.Answer, 1)
+	go func() {
+		ans, _ := b.api.Invoke(context.Background(), runtimeapi.Invocation{
+			RequestID: id, Payload: payload, Deadline: time.Now().Add(30 * time.Second),
+			FunctionARN: "arn:aws:lambda:us-east-1:123456789012:function:streamtest-dev-nodestream",
+			Stream:      s,
+		})
+		done <- ans
+	}()
+	return done
+}
+
+func awaitPart(t *testing.T, parts <-chan string) string {
+	t.Helper()
+	select {
+	case p := <-parts:
+		return p
+	case <-time.After(30 * time.Second):
+		t.Fatal("no streamed part within 30s")
+	}
+	return ""
+}
+
+// A deployed bridge whose function URL streams (LAMBDEV_STREAM=1) passes the
+// dev session's answer on as it is written: the first part reaches Lambda's
+// side while the local handler still waits on the FIFO, through the hub.
+func TestBridgeStreams(t *testing.T) {
+	f := newStreamGateway(t) // its engine runs the streaming handlers
+	bin := buildBridge(t)
+	_, url := startHub(t, HubOptions{})
+	connectDev(t, url, testToken, f.eng, nil)
+
+	t.Run("progressive", func(t *testing.T) {
+		b := startBridge(t, bin, url, testToken, "nodestream", "LAMBDEV_STREAM=1")
+		b.ready(t)
+		path := mkfifo(t)
+		s := newPartsStream()
+		done := b.invokeStreaming("stream-relay-1", []byte(`{"fifo":"`+path+`"}`), s)
+		if p := awaitPart(t, s.parts); p != "one\n" {
+			t.Fatalf("first part %q, want \"one\\n\"", p)
+		}
+		feed(t, path, "two\n")
+		var ans runtimeapi.Answer
+		select {
+		case ans = <-done:
+		case <-time.After(30 * time.Second):
+			t.Fatal("the streamed invocation did not end")
+		}
+		ct, body := s.got()
+		if ans.Kind != runtimeapi.KindResponse || ans.Streamed != 8 || body != "one\ntwo\n" || ct != "application/octet-stream" {
+			t.Errorf("answer %+v (%s), streamed %q as %q", ans, ans.Body, body, ct)
+		}
+	})
+	t.Run("error after the first part", func(t *testing.T) {
+		b := startBridge(t, bin, url, testToken, "gostream", "LAMBDEV_STREAM=1")
+		b.ready(t)
+		s := newPartsStream()
+		ans := <-b.invokeStreaming("stream-relay-2", []byte(`{"op":"fail"}`), s)
+		_, body := s.got()
+		if body != "partial" || ans.Kind != runtimeapi.KindError || !strings.Contains(string(ans.Body), "the source went away") {
+			t.Errorf("streamed %q, answer %s %s: %s", body, ans.Kind, ans.ErrorType, ans.Body)
+		}
+	})
+	t.Run("without LAMBDEV_STREAM the answer is buffered", func(t *testing.T) {
+		b := startBridge(t, bin, url, testToken, "gostream")
+		b.ready(t)
+		ans, _, _ := b.invoke(t, []byte(`{"op":"fail"}`), 30*time.Second)
+		if ans.Kind != runtimeapi.KindError || !strings.Contains(string(ans.Body), "the source went away") {
+			t.Errorf("answer %s %s: %s", ans.Kind, ans.ErrorType, ans.Body)
+		}
+	})
+}
+
+// The hub keeps a streamed answer's parts in order, and ends it after them:
+// a dev session streams 300 parts to a bridge speaking the wire protocol.
+func TestHubStreamsInOrder(t *testing.T) {
+	const parts = 300
+	_, url := startHub(t, HubOptions{})
+	connectDev(t, url, testToken, executorFunc(func(ctx context.Context, req engine.Request) (engine.Result, error) {
+		if req.Stream == nil {
+			return engine.Result{}, errors.New("the invocation was not streamed")
+		}
+		req.Stream.Open("text/plain")
+		for i := range parts {
+			if _, err := req.Stream.Write([]byte(strconv.Itoa(i) + ",")); err != nil {
+				return engine.Result{}, err
+			}
+		}
+		return engine.Result{RequestID: req.RequestID, Outcome: engine.OutcomeOK, Payload: []byte("preview"), Streamed: 1}, nil
+	}), nil)
+	bridge, _ := rawPeer(t, url, bridgeHello(testToken))
+	m := invokeMsg("ordered", []byte(`{}`))
+	m.Invoke.Stream = true
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := bridge.Send(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	recv := func() *wire.Message {
+		got, err := bridge.Recv(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ID != "ordered" {
+			t.Fatalf("message for %q", got.ID)
+		}
+		return got
+	}
+	if start := recv(); start.Type != wire.TypeStreamStart || start.Response.ContentType != "text/plain" {
+		t.Fatalf("first message %s %+v, want stream-start text/plain", start.Type, start.Response)
+	}
+	for i := range parts {
+		if c := recv(); c.Type != wire.TypeStreamChunk || string(c.Payload) != strconv.Itoa(i)+"," {
+			t.Fatalf("part %d: %s %q", i, c.Type, c.Payload)
+		}
+	}
+	if end := recv(); end.Type != wire.TypeResponse || len(end.Payload) != 0 {
+		t.Errorf("end: %s with %q, want an empty response", end.Type, end.Payload)
+	}
+}
