@@ -46,19 +46,8 @@ func parseFunctionRef(ref string) (name, qualifier string, ok bool) {
 
 // serveInvoke implements POST /2015-03-31/functions/{name}/invocations.
 func (g *Gateway) serveInvoke(w http.ResponseWriter, r *http.Request) {
-	rest := strings.TrimPrefix(r.URL.Path, invokePrefix)
-	ref, ok := strings.CutSuffix(rest, "/invocations")
-	if !ok || strings.Contains(ref, "/") {
-		writeAWSError(w, http.StatusNotFound, "UnknownOperationException", "Unknown operation "+r.Method+" "+r.URL.Path)
-		return
-	}
-	if r.Method != http.MethodPost {
-		writeAWSError(w, http.StatusMethodNotAllowed, "UnknownOperationException", "Invoke requires POST")
-		return
-	}
-	req, status, typ, msg := g.parseInvoke(r, ref)
-	if status != 0 {
-		writeAWSError(w, status, typ, msg)
+	req, ok := g.invokeRequest(w, r, invokePrefix, "/invocations", "Invoke")
+	if !ok {
 		return
 	}
 	mode := r.Header.Get("X-Amz-Invocation-Type")
@@ -82,6 +71,26 @@ func (g *Gateway) serveInvoke(w http.ResponseWriter, r *http.Request) {
 		writeAWSError(w, http.StatusBadRequest, "InvalidParameterValueException",
 			"1 validation error detected: Value '"+mode+"' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]")
 	}
+}
+
+// invokeRequest reads the request of an Invoke-like operation at
+// prefix{FunctionName}suffix, or answers the AWS error and reports false.
+func (g *Gateway) invokeRequest(w http.ResponseWriter, r *http.Request, prefix, suffix, op string) (engine.Request, bool) {
+	ref, ok := strings.CutSuffix(strings.TrimPrefix(r.URL.Path, prefix), suffix)
+	if !ok || strings.Contains(ref, "/") {
+		writeAWSError(w, http.StatusNotFound, "UnknownOperationException", "Unknown operation "+r.Method+" "+r.URL.Path)
+		return engine.Request{}, false
+	}
+	if r.Method != http.MethodPost {
+		writeAWSError(w, http.StatusMethodNotAllowed, "UnknownOperationException", op+" requires POST")
+		return engine.Request{}, false
+	}
+	req, status, typ, msg := g.parseInvoke(r, ref)
+	if status != 0 {
+		writeAWSError(w, status, typ, msg)
+		return engine.Request{}, false
+	}
+	return req, true
 }
 
 // parseInvoke validates an Invoke request; status is non-zero on failure.

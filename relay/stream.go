@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/aws/smithy-go/eventstream"
@@ -34,19 +33,8 @@ const maxPrelude = 16 << 10
 // AWS event stream of PayloadChunk events as the function writes, then one
 // InvokeComplete that carries the error, if any, and the log tail.
 func (g *Gateway) serveInvokeStream(w http.ResponseWriter, r *http.Request) {
-	rest := strings.TrimPrefix(r.URL.Path, invokeStreamPrefix)
-	ref, ok := strings.CutSuffix(rest, invokeStreamSuffix)
-	if !ok || strings.Contains(ref, "/") {
-		writeAWSError(w, http.StatusNotFound, "UnknownOperationException", "Unknown operation "+r.Method+" "+r.URL.Path)
-		return
-	}
-	if r.Method != http.MethodPost {
-		writeAWSError(w, http.StatusMethodNotAllowed, "UnknownOperationException", "InvokeWithResponseStream requires POST")
-		return
-	}
-	req, status, typ, msg := g.parseInvoke(r, ref)
-	if status != 0 {
-		writeAWSError(w, status, typ, msg)
+	req, ok := g.invokeRequest(w, r, invokeStreamPrefix, invokeStreamSuffix, "InvokeWithResponseStream")
+	if !ok {
 		return
 	}
 	switch mode := r.Header.Get("X-Amz-Invocation-Type"); mode {

@@ -452,14 +452,21 @@ function run(handler, event, headers) {
 
 let inFlight; // request id of the invocation running now
 
-// invoke runs the handler on the event in res and returns its answer to post.
-async function invoke(handler, res) {
-  const headers = res.headers;
+// begin makes the event in headers the running invocation: its request id
+// for logs and errors, its trace id in _X_AMZN_TRACE_ID. It returns the id.
+function begin(headers) {
   const id = headers['lambda-runtime-aws-request-id'];
   inFlight = currentRequestId = id;
   const trace = headers['lambda-runtime-trace-id'];
   if (trace) env._X_AMZN_TRACE_ID = trace;
   else delete env._X_AMZN_TRACE_ID;
+  return id;
+}
+
+// invoke runs the handler on the event in res and returns its answer to post.
+async function invoke(handler, res) {
+  const headers = res.headers;
+  const id = begin(headers);
   let err, result, waitEmpty;
   try {
     const event = JSON.parse(res.body.length ? res.body : 'null');
@@ -662,11 +669,7 @@ function failStream(stream, err) {
 // timeout, as in AWS (the runtime awaits the POST's answer).
 async function invokeStreaming(handler, res, highWaterMark) {
   const headers = res.headers;
-  const id = headers['lambda-runtime-aws-request-id'];
-  inFlight = currentRequestId = id;
-  const trace = headers['lambda-runtime-trace-id'];
-  if (trace) env._X_AMZN_TRACE_ID = trace;
-  else delete env._X_AMZN_TRACE_ID;
+  const id = begin(headers);
   const stream = (streaming = new ResponseStream(id, highWaterMark));
   try {
     const event = JSON.parse(res.body.length ? res.body : 'null');
