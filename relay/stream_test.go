@@ -294,13 +294,17 @@ func TestFunctionURLStreamErrors(t *testing.T) {
 	if resp.StatusCode != 201 || string(body) != "partial" || !errors.Is(err, io.ErrUnexpectedEOF) {
 		t.Errorf("mid-stream error: status %d, body %q, read error %v; want 201, \"partial\", unexpected EOF", resp.StatusCode, body, err)
 	}
-	resp, err = http.Get(f.gw.FunctionURL("gourl") + "?op=error")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusBadGateway {
-		t.Errorf("error before streaming: status %d, want 502", resp.StatusCode)
+	// An error before the first byte, and preludes a client must never see.
+	for _, op := range []string{"error", "noprelude", "badprelude"} {
+		resp, err = http.Get(f.gw.FunctionURL("gourl") + "?op=" + op)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadGateway || strings.Contains(string(body), "yyy") || strings.Contains(string(body), "not json") {
+			t.Errorf("%s: status %d %q, want a bare 502", op, resp.StatusCode, body)
+		}
 	}
 }
 

@@ -84,11 +84,15 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		ans := b.forward(inv)
-		if ans.Type == wire.TypeStreamStart {
+		switch ans := b.forward(inv); ans.Type {
+		case wire.TypeStreamStart:
 			err = b.relayStream(rt, inv, ans)
-		} else {
+		case wire.TypeResponse, wire.TypeError:
 			err = rt.answer(inv.id, ans)
+		default: // a part of a stream that never started: the hub broke the protocol
+			fail := wire.Fail(inv.id, wire.ErrTypeConnectionLost, "the lambdev relay sent "+ans.Type.String()+" before the stream's start")
+			b.drop()
+			err = rt.answer(inv.id, &fail)
 		}
 		if err != nil {
 			log.Fatal(err)
@@ -147,6 +151,14 @@ func (b *bridge) forward(inv *invocation) *wire.Message {
 			"lost the connection to the lambdev relay for app %s stage %s during the invocation: %s",
 			b.cfg.app, b.cfg.stage, redact(err, b.cfg)))
 		return &fail
+	}
+}
+
+// drop closes the link, which a broken stream leaves unusable.
+func (b *bridge) drop() {
+	if b.link != nil {
+		_ = b.link.conn.CloseNow()
+		b.link = nil
 	}
 }
 

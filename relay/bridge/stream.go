@@ -93,7 +93,7 @@ func (b *bridge) relayStream(rt *runtimeAPI, inv *invocation, start *wire.Messag
 	for {
 		m, err := b.link.await(ctx, inv.id)
 		if err != nil {
-			b.link = nil
+			b.drop()
 			fail := wire.Fail(inv.id, wire.ErrTypeConnectionLost, fmt.Sprintf(
 				"lost the connection to the lambdev relay for app %s stage %s during a streamed response: %s",
 				b.cfg.app, b.cfg.stage, redact(err, b.cfg)))

@@ -5,7 +5,9 @@
 //     so the test decides when the second part exists;
 //   - op=fail: "partial", then a read error (sent in the stream's trailers);
 //   - op=error: a plain handler error, before anything is streamed;
-//   - op=bytes: size zero bytes, for the streaming benchmark.
+//   - op=bytes: size zero bytes, for the streaming benchmark;
+//   - op=noprelude, op=badprelude: an http-integration response whose
+//     prelude never ends (20 KiB without the eight NULs), or is not JSON.
 //
 // Called through a function URL it answers with aws-lambda-go's
 // LambdaFunctionURLStreamingResponse (status 201 and an X-Streamed header).
@@ -75,6 +77,15 @@ func (r *failing) Read(p []byte) (int, error) {
 	return 0, errors.New("the source went away")
 }
 
+// integration is a body sent as a function URL streaming response, whatever
+// it holds (aws-lambda-go posts a reader's ContentType()).
+type integration struct{ r io.Reader }
+
+func (i *integration) Read(p []byte) (int, error) { return i.r.Read(p) }
+func (i *integration) ContentType() string {
+	return "application/vnd.awslambda.http-integration-response"
+}
+
 func handle(_ context.Context, raw json.RawMessage) (any, error) {
 	var url events.LambdaFunctionURLRequest
 	_ = json.Unmarshal(raw, &url)
@@ -94,6 +105,10 @@ func handle(_ context.Context, raw json.RawMessage) (any, error) {
 		return nil, errors.New("refused before streaming")
 	case "bytes":
 		body = &zeros{n: p.Size}
+	case "noprelude":
+		return &integration{strings.NewReader(`{"statusCode":200,"x":"` + strings.Repeat("y", 20<<10))}, nil
+	case "badprelude":
+		return &integration{strings.NewReader("not json\x00\x00\x00\x00\x00\x00\x00\x00body")}, nil
 	default:
 		return nil, errors.New("unknown op " + p.Op)
 	}
