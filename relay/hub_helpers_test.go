@@ -174,13 +174,17 @@ func (b *bridgeProc) invoke(t testing.TB, payload []byte, timeout time.Duration)
 	t.Helper()
 	id := "req-" + strings.ReplaceAll(t.Name(), "/", "-") + "-" + itoa(requestSeq.Add(1))
 	start := time.Now()
-	ans, err := b.api.Invoke(context.Background(), runtimeapi.Invocation{
+	// Lambda would end the sandbox at the deadline; a bridge that died
+	// without answering fails the test a little after it, not at go test's.
+	ctx, cancel := context.WithTimeout(context.Background(), timeout+5*time.Second)
+	defer cancel()
+	ans, err := b.api.Invoke(ctx, runtimeapi.Invocation{
 		RequestID: id, Payload: payload, Deadline: start.Add(timeout),
 		FunctionARN: "arn:aws:lambda:us-east-1:123456789012:function:hello-dev-echo",
 		TraceID:     "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1",
 	})
 	if err != nil {
-		t.Fatalf("invoke %s: %v", id, err)
+		t.Fatalf("invoke %s: %v; bridge output:\n%s", id, err, b.out.String())
 	}
 	return ans, id, time.Since(start)
 }

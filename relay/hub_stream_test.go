@@ -3,11 +3,16 @@ package relay
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 
 	"github.com/lambdev/lambdev/engine"
 	"github.com/lambdev/lambdev/engine/runtimeapi"
@@ -166,5 +171,48 @@ func TestHubStreamsInOrder(t *testing.T) {
 	}
 	if end := recv(); end.Type != wire.TypeResponse || len(end.Payload) != 0 {
 		t.Errorf("end: %s with %q, want an empty response", end.Type, end.Payload)
+	}
+}
+
+// A bridge that is sent a stream's part before its start (a broken hub)
+// fails the invocation as a lost connection, and serves the next one on a
+// fresh link, rather than crashing on a message it cannot post.
+func TestBridgeRejectsAPartBeforeTheStart(t *testing.T) {
+	bin := buildBridge(t)
+	var dials atomic.Int32
+	hub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		conn := wire.NewConn(ws)
+		defer conn.CloseNow()
+		ctx := r.Context()
+		if _, err := conn.Recv(ctx); err != nil { // hello
+			return
+		}
+		dials.Add(1)
+		_ = conn.Send(ctx, &wire.Message{Type: wire.TypeWelcome, Welcome: &wire.Welcome{PingIntervalMs: 60000}})
+		for {
+			m, err := conn.Recv(ctx)
+			if err != nil {
+				return
+			}
+			if m.Type == wire.TypeInvoke {
+				_ = conn.Send(ctx, &wire.Message{Type: wire.TypeStreamChunk, ID: m.ID, Payload: []byte("orphan")})
+			}
+		}
+	}))
+	defer hub.Close()
+	b := startBridge(t, bin, "ws"+strings.TrimPrefix(hub.URL, "http"), testToken, "gourl", "LAMBDEV_STREAM=1")
+	b.ready(t)
+	for i := range 2 {
+		ans, _, _ := b.invoke(t, []byte(`{}`), 10*time.Second)
+		if ans.Kind != runtimeapi.KindError || ans.ErrorType != wire.ErrTypeConnectionLost || !strings.Contains(string(ans.Body), "before the stream's start") {
+			t.Errorf("invocation %d: %s %s: %s", i, ans.Kind, ans.ErrorType, ans.Body)
+		}
+	}
+	if n := dials.Load(); n != 2 {
+		t.Errorf("the bridge dialled %d times, want 2 (the broken link dropped once)", n)
 	}
 }
