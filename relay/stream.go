@@ -61,7 +61,7 @@ func (g *Gateway) serveInvokeStream(w http.ResponseWriter, r *http.Request) {
 		g.writeEngineError(w, req, err)
 		return
 	}
-	es.Open(res.ContentType) // a no-op unless nothing was streamed
+	es.Open(res.ContentType) // nothing was streamed: the headers go now
 	complete := struct {
 		ErrorCode    string `json:",omitempty"`
 		ErrorDetails string `json:",omitempty"`
@@ -91,6 +91,9 @@ type eventStream struct {
 // Open sends the headers: the function's content type is the response's
 // Content-Type, which the SDKs report as ResponseStreamContentType.
 func (s *eventStream) Open(contentType string) {
+	if s.out.started {
+		return
+	}
 	if contentType == "" {
 		contentType = defaultStreamType
 	}
