@@ -146,7 +146,15 @@ type recorder struct {
 // listenRecorder serves a recording proxy to target and returns its address.
 func listenRecorder(t testing.TB, target string) (*recorder, string) {
 	rec := &recorder{bodies: map[string][]byte{}, types: map[string]string{}}
-	proxy := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: "http", Host: target})
+	upstream := &url.URL{Scheme: "http", Host: target}
+	proxy := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
+		pr.SetURL(upstream)
+		// The outgoing request holds a copy of the incoming trailer map,
+		// taken before the body was read; share the incoming one, filled by
+		// the time the body's end is forwarded, so streamed errors (§1.6)
+		// pass through.
+		pr.Out.Trailer = pr.In.Trailer
+	}}
 	proxy.ErrorLog = log.New(io.Discard, "", 0) // workers killed mid-/next are expected
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		const prefix = "/2018-06-01/runtime/"

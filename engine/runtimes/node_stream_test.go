@@ -18,13 +18,13 @@ import (
 )
 
 // startNodeStream starts a node worker on testdata/nodestream's handler,
-// talking to runtimeapi directly: the recording proxy drops request trailers.
+// behind the recording proxy (which passes request trailers on).
 func startNodeStream(t testing.TB, handler string) *worker {
 	t.Helper()
 	requireTool(t, "node")
 	spec := nodeSpec(t, handler)
 	spec.CodeDir = testdata(t, "nodestream")
-	w := spawn(t, spec, prepare(t, spec), false)
+	w := startWorker(t, spec, prepare(t, spec))
 	w.ready(t)
 	return w
 }
