@@ -154,3 +154,14 @@ func thousands(n int) string {
 	}
 	return b.String()
 }
+
+// byteSize renders a byte count for a row: 512 B, 64.0 KiB, 20.0 MiB.
+func byteSize(n int64) string {
+	switch {
+	case n < 1<<10:
+		return fmt.Sprintf("%d B", n)
+	case n < 1<<20:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+}

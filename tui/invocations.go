@@ -331,6 +331,9 @@ func (p invocationsPane) viewRow(v *invocation, fw int, current, focused bool) s
 	case v.retry > 0:
 		req = fmt.Sprintf("retry %d · %s", v.retry, req)
 	}
+	if v.result != nil && v.result.Streamed > 0 {
+		req = "streamed " + byteSize(v.result.Streamed) + " · " + req
+	}
 	row := cur + v.started.Format("15:04:05") + " " + name + " " + p.status(v) + " " +
 		fmt.Sprintf("%7s %-4s ", dur, temp) + p.st.Faint.Render(req)
 	return clip(row, p.width)

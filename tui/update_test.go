@@ -463,3 +463,14 @@ func TestEventRetriesAreRowsOfTheirOwn(t *testing.T) {
 		t.Errorf("the retry's row does not say so:\n%s", v)
 	}
 }
+
+// A streamed response's row says how much was streamed.
+func TestStreamedInvocationRow(t *testing.T) {
+	m, _ := newTestModel(t, 100, 30)
+	fin := finished(1, "s1", "api", engine.OutcomeOK, `{}`, time.Millisecond, false)
+	fin.Result.Streamed = 20 << 20
+	m = events(m, engine.InvocationStarted{At: at(1), RequestID: "s1", Function: "api", Payload: []byte(`{}`)}, fin)
+	if v := m.View(); !strings.Contains(v, "streamed 20.0 MiB · ") {
+		t.Errorf("the row does not say what was streamed:\n%s", v)
+	}
+}
