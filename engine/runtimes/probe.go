@@ -106,6 +106,10 @@ func probeLines(ctx context.Context, dir, path string, args ...string) ([]string
 func probeInterpreter(ctx context.Context, dir, path string, args ...string) (probed, error) {
 	key := path + "\x00" + dir
 	return interpreters.get(ctx, key, func(ctx context.Context) (probed, error) {
+		cacheDir, cacheKey := probeCacheDir(), probeCacheKey(path, args)
+		if p, ok := loadProbe(cacheDir, cacheKey); ok {
+			return p, nil
+		}
 		lines, err := probeLines(ctx, dir, path, args...)
 		if err != nil {
 			return probed{}, err
@@ -118,6 +122,8 @@ func probeInterpreter(ctx context.Context, dir, path string, args ...string) (pr
 			real = path
 		}
 		in := Interpreter{Path: real, Version: strings.TrimSpace(lines[1])}
-		return probed{in: in, extra: lines[2:]}, nil
+		p := probed{in: in, extra: lines[2:]}
+		storeProbe(cacheDir, cacheKey, p)
+		return p, nil
 	})
 }
