@@ -46,6 +46,7 @@ func TestPlanShowsTheSwapOnlyInDev(t *testing.T) {
 		"legacy": {false, "python3.11", "AL2"},
 		"api":    {true, "provided.al2023", "AL2023"},
 		"web":    {true, "provided.al2023", "AL2023"},
+		"feed":   {true, "provided.al2023", "AL2023"},
 		"worker": {true, "provided.al2023", "AL2023"},
 	}
 	for _, r := range plan.Functions {
@@ -148,7 +149,7 @@ func TestCIDeployAgainstMoto(t *testing.T) {
 			t.Errorf("first deploy of %s: %s, want create", f.Function, f.Action)
 		}
 	}
-	wantRT := map[string]string{"legacy": "python3.11", "api": "python3.12", "web": "nodejs22.x", "worker": "provided.al2023"}
+	wantRT := map[string]string{"legacy": "python3.11", "api": "python3.12", "web": "nodejs22.x", "feed": "nodejs22.x", "worker": "provided.al2023"}
 	for fn, rt := range wantRT {
 		if runtimes[fn] != rt {
 			t.Errorf("%s deployed on %q, want the declared %s (deploy never swaps)", fn, runtimes[fn], rt)

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/lambdev/lambdev/config"
 )
 
 func TestSysmonEnviron(t *testing.T) {
@@ -115,15 +117,21 @@ func TestDevSessionKeepsSysmonAwake(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cmd.Process.Kill()
+	// Every function ready: no go build (which runs with the user's
+	// environment) is left among the session's children.
+	p, err := config.Load(project, config.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	sc := bufio.NewScanner(stdout)
 	ready := 0
-	for ready < 4 && sc.Scan() {
+	for ready < len(p.Functions) && sc.Scan() {
 		if strings.HasSuffix(sc.Text(), " ready") {
 			ready++
 		}
 	}
-	if ready < 4 {
-		t.Fatalf("only %d of 4 functions became ready (%v)", ready, sc.Err())
+	if ready < len(p.Functions) {
+		t.Fatalf("only %d of %d functions became ready (%v)", ready, len(p.Functions), sc.Err())
 	}
 	go func() {
 		for sc.Scan() {
