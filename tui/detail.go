@@ -141,9 +141,9 @@ func renderInvocation(st Styles, v *invocation) string {
 	if r := v.result; r != nil {
 		if r.Error != nil {
 			section("Error")
-			field("type", r.Error.Type)
-			field("message", r.Error.Message)
-			if t := stackTrace(r.Error.Trace); t != "" {
+			field("type", printable(r.Error.Type))
+			field("message", printable(r.Error.Message))
+			if t := printable(stackTrace(r.Error.Trace)); t != "" {
 				section("Stack trace")
 				b.WriteString(t + "\n")
 			}
@@ -160,7 +160,7 @@ func renderInvocation(st Styles, v *invocation) string {
 	case v.result != nil && len(v.result.Logs) > 0:
 		b.WriteString(strings.TrimRight(pretty(v.result.Logs), "\n") + "\n")
 	case len(v.logs) > 0:
-		b.WriteString(strings.Join(v.logs, "\n") + "\n")
+		b.WriteString(printable(strings.Join(v.logs, "\n")) + "\n")
 	default:
 		b.WriteString(st.Faint.Render("(none)") + "\n")
 	}
@@ -188,7 +188,7 @@ func renderFunction(st Styles, r fnRow) string {
 		field("url", r.url)
 	}
 	if r.info.Detail != "" {
-		fmt.Fprintf(&b, "\n%s\n%s\n", st.Section.Render("Output"), r.info.Detail)
+		fmt.Fprintf(&b, "\n%s\n%s\n", st.Section.Render("Output"), printable(r.info.Detail))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

@@ -102,7 +102,7 @@ func pretty(b []byte) string {
 	if more == 0 && json.Valid(b) && json.Indent(&out, b, "", "  ") == nil {
 		return out.String()
 	}
-	s := strings.ToValidUTF8(string(b[:len(b)-more]), "·")
+	s := printable(strings.ToValidUTF8(string(b[:len(b)-more]), "·"))
 	if more > 0 {
 		s += fmt.Sprintf("\n… %d more bytes", more)
 	}
@@ -165,3 +165,27 @@ func byteSize(n int64) string {
 	}
 	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 }
+
+// printable makes text a function produced safe to draw: escape sequences
+// (a logger's colours, or worse: a clear-screen) are dropped, and other
+// control characters but newline and tab (a streamed prelude's NULs, a
+// binary body) become visible stand-ins, so nothing a handler writes can
+// move the cursor or repaint the terminal under the workbench.
+func printable(s string) string {
+	if !strings.ContainsFunc(s, unsafeRune) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case !unsafeRune(r):
+			return r
+		case r < 0x20:
+			return 0x2400 + r // ␀ … ␟, Unicode's control pictures
+		case r == 0x7f:
+			return '␡'
+		}
+		return '·'
+	}, ansi.Strip(s))
+}
+
+func unsafeRune(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }

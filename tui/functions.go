@@ -246,7 +246,7 @@ func (p functionsPane) viewRow(r fnRow, focused, current bool) []string {
 	second := "    " + st.Bridge.Render(runtime)
 	switch {
 	case r.info.Detail != "" && (r.info.State == engine.StateBuildFailed || r.info.State == engine.StateInitFailed):
-		second += "  " + st.StateBad.Render(firstLine(r.info.Detail))
+		second += "  " + st.StateBad.Render(printable(firstLine(r.info.Detail)))
 	case r.url != "":
 		second += "  " + st.Faint.Render(r.url)
 	}

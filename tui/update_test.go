@@ -474,3 +474,27 @@ func TestStreamedInvocationRow(t *testing.T) {
 		t.Errorf("the row does not say what was streamed:\n%s", v)
 	}
 }
+
+// Whatever a function writes, the detail page draws no control character:
+// a clear-screen in its output, NULs in a streamed prelude, colours in its
+// logs (dropped, the text kept) and a control byte in an error message.
+func TestDetailDrawsNoControlCharacters(t *testing.T) {
+	m, _ := newTestModel(t, 100, 40)
+	fin := finished(1, "c1", "api", engine.OutcomeOK, `{}`, time.Millisecond, false)
+	fin.Result.Payload = []byte("{\"statusCode\":200}\x00\x00\x00\x00\x00\x00\x00\x00\x1b[2Jbody\x07")
+	fin.Result.Logs = []byte("\x1b[31mred alert\x1b[0m\n")
+	bad := finished(2, "c2", "api", engine.OutcomeError, `{}`, time.Millisecond, false)
+	bad.Result.Error.Message = "boom\x1b]0;pwned\x07"
+	m = events(m, engine.InvocationStarted{At: at(1), RequestID: "c1", Function: "api", Payload: []byte(`{}`)}, fin,
+		engine.InvocationStarted{At: at(2), RequestID: "c2", Function: "api", Payload: []byte(`{}`)}, bad)
+	for _, v := range []*invocation{m.inv.hist.lookup("c1"), m.inv.hist.lookup("c2")} {
+		page := renderInvocation(m.st, v)
+		if strings.ContainsFunc(page, unsafeRune) {
+			t.Errorf("%s's page draws control characters: %q", v.id, page)
+		}
+	}
+	page := renderInvocation(m.st, m.inv.hist.lookup("c1"))
+	if !strings.Contains(page, "red alert") || !strings.Contains(page, "␀␀␀␀␀␀␀␀") || !strings.Contains(page, "body␇") {
+		t.Errorf("the page lost the text around the controls:\n%s", page)
+	}
+}
