@@ -216,3 +216,50 @@ func TestBridgeRejectsAPartBeforeTheStart(t *testing.T) {
 		t.Errorf("the bridge dialled %d times, want 2 (the broken link dropped once)", n)
 	}
 }
+
+// A dev session lost mid-stream: the bridge gets the parts already sent,
+// then Relay.DevSessionLost, in that order (the failure goes through the
+// stream's queue, behind its parts).
+func TestHubEndsAStreamWhenTheDevSessionGoes(t *testing.T) {
+	_, url := startHub(t, HubOptions{})
+	sent := make(chan struct{})
+	var tracker connTracker
+	connectDev(t, url, testToken, executorFunc(func(ctx context.Context, req engine.Request) (engine.Result, error) {
+		req.Stream.Open("text/plain")
+		if _, err := req.Stream.Write([]byte("part")); err != nil {
+			return engine.Result{}, err
+		}
+		close(sent)
+		<-ctx.Done() // still running when its session is cut
+		return engine.Result{}, ctx.Err()
+	}), tracker.client())
+	bridge, _ := rawPeer(t, url, bridgeHello(testToken))
+	m := invokeMsg("lost", []byte(`{}`))
+	m.Invoke.Stream = true
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := bridge.Send(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for len(got) < 3 {
+		msg, err := bridge.Recv(ctx)
+		if err != nil {
+			t.Fatalf("after %v: %v", got, err)
+		}
+		desc := msg.Type.String()
+		switch msg.Type {
+		case wire.TypeStreamChunk:
+			desc += ":" + string(msg.Payload)
+			<-sent
+			tracker.cut() // the part arrived: now the session goes
+		case wire.TypeError:
+			desc += ":" + msg.Error.Type
+		}
+		got = append(got, desc)
+	}
+	want := []string{"stream-start", "stream-chunk:part", "error:" + wire.ErrTypeDevSessionLost}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("bridge got %v, want %v", got, want)
+	}
+}
