@@ -90,7 +90,7 @@ func (e *Engine) CheckDrift(names ...string) []drift.Warning {
 // observeDrift applies the per-invocation rules; it publishes only when a
 // rule fires that had not fired for this function before.
 func (fn *function) observeDrift(res *Result) {
-	obs := drift.Observation{Duration: res.Duration, MaxMemoryMB: res.MaxMemoryMB, ResponseBytes: len(res.Payload)}
+	obs := drift.Observation{Duration: res.Duration, MaxMemoryMB: res.MaxMemoryMB, ResponseBytes: len(res.Payload), ContentType: res.ContentType}
 	if res.Streamed > 0 {
 		obs.ResponseBytes, obs.Streamed = int(res.Streamed), true
 	}

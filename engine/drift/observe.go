@@ -31,7 +31,13 @@ type Observation struct {
 	// Streamed says the response was streamed (InvokeWithResponseStream, a
 	// RESPONSE_STREAM URL): its limit is 200 MB, and its bandwidth capped.
 	Streamed bool
+	// ContentType is the response's, as the runtime posted it.
+	ContentType string
 }
+
+// httpIntegration is the content type of a function URL's streamed response:
+// a status-and-headers prelude, eight NULs, then the body (lambda-spec.md §1.6).
+const httpIntegration = "application/vnd.awslambda.http-integration-response"
 
 // Observe runs the per-invocation rules (timeout-near, memory-near,
 // response-size) for one invocation of f; silenced rules are marked.
@@ -65,6 +71,15 @@ func Observe(f *config.Function, obs Observation) []Warning {
 			Dev:      fmt.Sprintf("response is %s", mb(int64(obs.ResponseBytes))),
 			Prod:     "Lambda rejects synchronous responses over 6 MB (Function.ResponseSizeTooLarge)",
 			Hint:     "return a smaller payload or a pointer to S3",
+		})
+	}
+	if obs.ContentType == httpIntegration && f.URL != nil && f.URL.InvokeMode != config.InvokeResponseStream {
+		ws = append(ws, Warning{
+			Rule:     RuleURLInvokeMode,
+			Severity: SeverityWarning,
+			Dev:      "answers with a streamed function URL response (its status and headers in a prelude)",
+			Prod:     "its URL is BUFFERED: Lambda reads that prelude only on a RESPONSE_STREAM URL",
+			Hint:     "set `url: {invokeMode: RESPONSE_STREAM}`",
 		})
 	}
 	return silence(f, ws)

@@ -3,6 +3,8 @@ package drift
 import (
 	"testing"
 	"time"
+
+	"github.com/lambdev/lambdev/config"
 )
 
 func TestObserve(t *testing.T) {
@@ -42,6 +44,22 @@ func TestObserve(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A streamed URL response from a function whose URL buffers: in Lambda the
+// client would not get that status and those headers.
+func TestObserveURLInvokeMode(t *testing.T) {
+	streamed := Observation{ContentType: "application/vnd.awslambda.http-integration-response"}
+	f := fn("f", "nodejs22.x", "x86_64")
+	wantNone(t, Observe(f, streamed)) // no URL: nothing to say
+	f.URL = &config.URLConfig{Auth: config.AuthNone, InvokeMode: config.InvokeBuffered}
+	w := wantOne(t, Observe(f, streamed), SeverityWarning, "BUFFERED", "RESPONSE_STREAM")
+	if w.Rule != RuleURLInvokeMode {
+		t.Errorf("rule %s", w.Rule)
+	}
+	wantNone(t, Observe(f, Observation{ContentType: "application/json"}))
+	f.URL.InvokeMode = config.InvokeResponseStream
+	wantNone(t, Observe(f, streamed))
 }
 
 func TestObserveSilenced(t *testing.T) {

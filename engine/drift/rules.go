@@ -31,6 +31,9 @@ import (
 //	response-size        error | info|warning Observe          response > 6 MiB (the synchronous limit: error);
 //	                                                           streamed > 6 MB (Lambda's bandwidth cap after it: info,
 //	                                                           warning when the cap would pass the timeout)
+//	url-invoke-mode      warning              Observe          a streamed function URL response (HttpResponseStream,
+//	                                                           LambdaFunctionURLStreamingResponse) from a function whose
+//	                                                           URL is BUFFERED
 //
 // "live" means functions whose code runs on this machine: all of them in local
 // mode, those with dev: true in cloud-dev mode; deploy mode runs nothing locally.
@@ -49,6 +52,7 @@ const (
 	RuleTimeoutNear        = "timeout-near"
 	RuleMemoryNear         = "memory-near"
 	RuleResponseSize       = "response-size"
+	RuleURLInvokeMode      = "url-invoke-mode"
 )
 
 // Rules lists every rule id, in the order of the table above.
@@ -56,7 +60,7 @@ var Rules = []string{
 	RuleRuntimeSwap, RuleInterpreterVersion, RuleArchitecture, RuleNativeGlibc,
 	RuleNativeArch, RuleNativeOS, RuleRuntimeLifecycle, RulePackageSize,
 	RuleEnvShellOnly, RuleEnvSecret, RuleDeployedConfig, RuleTimeoutNear,
-	RuleMemoryNear, RuleResponseSize,
+	RuleMemoryNear, RuleResponseSize, RuleURLInvokeMode,
 }
 
 // KnownRule reports whether id names a rule, for validating drift.ignore.
