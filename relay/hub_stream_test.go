@@ -263,3 +263,43 @@ func TestHubEndsAStreamWhenTheDevSessionGoes(t *testing.T) {
 		t.Errorf("bridge got %v, want %v", got, want)
 	}
 }
+
+// gateStream is Lambda's side of a stream whose client stops reading: its
+// first Write waits for the gate, so the bridge's writes back up.
+type gateStream struct {
+	gate chan struct{}
+	once sync.Once
+	n    atomic.Int64
+}
+
+func (s *gateStream) Open(string) {}
+func (s *gateStream) Write(p []byte) (int, error) {
+	s.once.Do(func() { <-s.gate })
+	s.n.Add(int64(len(p)))
+	return len(p), nil
+}
+
+// A client that stops reading a long stream stalls the bridge, and so its
+// link's reader; the hub must not take the silence for a dead link. With
+// the hub pinging every 100 ms, the client stalls for a second (ten
+// intervals) while 64 MiB wait, then reads on: the whole stream arrives.
+func TestBridgeStreamSurvivesAStalledClient(t *testing.T) {
+	f := newStreamGateway(t)
+	bin := buildBridge(t)
+	_, url := startHub(t, HubOptions{PingInterval: 100 * time.Millisecond})
+	connectDev(t, url, testToken, f.eng, nil)
+	b := startBridge(t, bin, url, testToken, "gostream", "LAMBDEV_STREAM=1")
+	b.ready(t)
+	const size = 64 << 20
+	s := &gateStream{gate: make(chan struct{})}
+	done := b.invokeStreaming("stalled", []byte(`{"op":"bytes","size":`+strconv.Itoa(size)+`}`), s)
+	time.AfterFunc(time.Second, func() { close(s.gate) }) // the stall under test, not a synchronisation
+	select {
+	case ans := <-done:
+		if ans.Kind != runtimeapi.KindResponse || s.n.Load() != size {
+			t.Errorf("answer %s %s (%s) after %d of %d bytes", ans.Kind, ans.ErrorType, ans.Body, s.n.Load(), size)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("the stream did not end within 60s")
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"time"
 
 	"github.com/lambdev/lambdev/relay/wire"
 )
@@ -90,6 +91,7 @@ func (b *bridge) relayStream(rt *runtimeAPI, inv *invocation, start *wire.Messag
 	if err != nil {
 		return err
 	}
+	defer b.link.keepAlive()()
 	for {
 		m, err := b.link.await(ctx, inv.id)
 		if err != nil {
@@ -110,4 +112,27 @@ func (b *bridge) relayStream(rt *runtimeAPI, inv *invocation, start *wire.Messag
 			return sp.finish(m)
 		}
 	}
+}
+
+// keepAlive pings the hub until the returned stop is called. While a client
+// is slow to read a stream the bridge stops reading its link (the parts
+// wait their turn), so it answers none of the hub's pings; without its own,
+// the hub would take the silence for a dead link and drop it mid-stream.
+func (l *link) keepAlive() (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(l.stale)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				_ = l.send(context.Background(), &wire.Message{Type: wire.TypePing, ID: "stream"})
+			case <-done:
+				return
+			case <-l.dead:
+				return
+			}
+		}
+	}()
+	return func() { close(done) }
 }
