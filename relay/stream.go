@@ -50,7 +50,7 @@ func (g *Gateway) serveInvokeStream(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req.RequestID = engine.NewRequestID()
-	es := &eventStream{out: newStreamWriter(w, g.timeout(req.Function)), requestID: req.RequestID, enc: eventstream.NewEncoder()}
+	es := &eventStream{out: newStreamWriter(w, req.RequestID, g.timeout(req.Function)), enc: eventstream.NewEncoder()}
 	defer es.out.done()
 	req.Stream = es
 	res, err := g.inv.Invoke(r.Context(), req)
@@ -82,10 +82,9 @@ func (g *Gateway) serveInvokeStream(w http.ResponseWriter, r *http.Request) {
 // eventStream writes a streaming invocation's response as AWS event stream
 // messages (the encoding the SDKs' InvokeWithResponseStream reads).
 type eventStream struct {
-	out       *streamWriter
-	requestID string
-	enc       *eventstream.Encoder
-	buf       bytes.Buffer // one message, reused
+	out *streamWriter
+	enc *eventstream.Encoder
+	buf bytes.Buffer // one message, reused
 }
 
 // Open sends the headers: the function's content type is the response's
@@ -97,9 +96,7 @@ func (s *eventStream) Open(contentType string) {
 	if contentType == "" {
 		contentType = defaultStreamType
 	}
-	h := s.out.w.Header()
-	h.Set("X-Amzn-RequestId", s.requestID)
-	h.Set("X-Amz-Executed-Version", "$LATEST")
+	s.out.w.Header().Set("X-Amz-Executed-Version", "$LATEST")
 	s.out.start(http.StatusOK, contentType)
 }
 
@@ -132,7 +129,7 @@ func (s *eventStream) event(typ, contentType string, payload []byte) error {
 // in this mode]. An error after the first byte cuts the connection, so the
 // client sees an incomplete response rather than a clean end.
 func (g *Gateway) streamURL(w http.ResponseWriter, r *http.Request, req engine.Request) {
-	us := &urlStream{out: newStreamWriter(w, g.timeout(req.Function)), requestID: req.RequestID}
+	us := &urlStream{out: newStreamWriter(w, req.RequestID, g.timeout(req.Function))}
 	defer us.out.done()
 	req.Stream = us
 	res, err := g.inv.Invoke(r.Context(), req)
@@ -147,21 +144,18 @@ func (g *Gateway) streamURL(w http.ResponseWriter, r *http.Request, req engine.R
 		http.Error(w, "Internal Server Error", http.StatusBadGateway)
 	default: // an empty response
 		us.Open(res.ContentType)
-		us.commit(http.StatusOK, us.contentType)
+		us.out.start(http.StatusOK, us.contentType)
 	}
 }
 
 // urlStream is the Stream of a RESPONSE_STREAM function URL.
 type urlStream struct {
 	out         *streamWriter
-	requestID   string
 	contentType string
 	integration bool
 	prelude     []byte // an http-integration prelude read so far
 	bad         error  // the prelude is malformed
 }
-
-var preludeEnd = make([]byte, 8)
 
 func (s *urlStream) Open(contentType string) {
 	if contentType == "" {
@@ -172,7 +166,7 @@ func (s *urlStream) Open(contentType string) {
 
 func (s *urlStream) Write(p []byte) (int, error) {
 	if !s.integration || s.out.started {
-		s.commit(http.StatusOK, s.contentType)
+		s.out.start(http.StatusOK, s.contentType)
 		return s.out.write(p)
 	}
 	s.prelude = append(s.prelude, p...)
@@ -184,17 +178,10 @@ func (s *urlStream) Write(p []byte) (int, error) {
 		}
 		return len(p), nil
 	}
-	var m struct {
-		StatusCode int               `json:"statusCode"`
-		Headers    map[string]string `json:"headers"`
-		Cookies    []string          `json:"cookies"`
-	}
-	if err := json.Unmarshal(meta, &m); err != nil {
+	m, err := parsePrelude(meta)
+	if err != nil {
 		s.bad = err
 		return 0, err
-	}
-	if m.StatusCode == 0 {
-		m.StatusCode = http.StatusOK
 	}
 	if m.StatusCode < 100 || m.StatusCode > 599 {
 		s.bad = errors.New("the streamed response's statusCode is out of range")
@@ -211,7 +198,7 @@ func (s *urlStream) Write(p []byte) (int, error) {
 	if ct == "" {
 		ct = defaultStreamType
 	}
-	s.commit(m.StatusCode, ct)
+	s.out.start(m.StatusCode, ct)
 	if len(body) > 0 {
 		if _, err := s.out.write(body); err != nil {
 			return 0, err
@@ -221,25 +208,19 @@ func (s *urlStream) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func (s *urlStream) commit(status int, contentType string) {
-	if !s.out.started {
-		s.out.w.Header().Set("X-Amzn-RequestId", s.requestID)
-		s.out.start(status, contentType)
-	}
-}
-
 // streamWriter sends a streamed HTTP response: each write is flushed at once,
 // under a write deadline of the function's timeout, so a client that stops
 // reading holds the function no longer than Lambda would.
 type streamWriter struct {
-	w       http.ResponseWriter
-	rc      *http.ResponseController
-	timeout time.Duration
-	started bool
+	w         http.ResponseWriter
+	requestID string
+	rc        *http.ResponseController
+	timeout   time.Duration
+	started   bool
 }
 
-func newStreamWriter(w http.ResponseWriter, timeout time.Duration) *streamWriter {
-	return &streamWriter{w: w, rc: http.NewResponseController(w), timeout: timeout}
+func newStreamWriter(w http.ResponseWriter, requestID string, timeout time.Duration) *streamWriter {
+	return &streamWriter{w: w, requestID: requestID, rc: http.NewResponseController(w), timeout: timeout}
 }
 
 func (s *streamWriter) start(status int, contentType string) {
@@ -247,6 +228,7 @@ func (s *streamWriter) start(status int, contentType string) {
 		return
 	}
 	s.started = true
+	s.w.Header().Set("X-Amzn-RequestId", s.requestID)
 	s.w.Header().Set("Content-Type", contentType)
 	s.w.WriteHeader(status)
 	_ = s.rc.Flush()

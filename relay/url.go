@@ -272,20 +272,36 @@ func writeStructured(w http.ResponseWriter, out events.LambdaFunctionURLResponse
 
 // writeStreamed splits a streamed response's prelude from its body.
 func writeStreamed(w http.ResponseWriter, payload []byte) {
-	prelude, body, ok := bytes.Cut(payload, make([]byte, 8))
-	var meta struct {
-		StatusCode int               `json:"statusCode"`
-		Headers    map[string]string `json:"headers"`
-		Cookies    []string          `json:"cookies"`
-	}
-	if !ok || json.Unmarshal(prelude, &meta) != nil {
+	prelude, body, ok := bytes.Cut(payload, preludeEnd)
+	meta, err := parsePrelude(prelude)
+	if !ok || err != nil {
 		http.Error(w, "Internal Server Error", http.StatusBadGateway)
 		return
 	}
-	if meta.StatusCode == 0 {
-		meta.StatusCode = http.StatusOK
-	}
 	writeStructured(w, events.LambdaFunctionURLResponse{StatusCode: meta.StatusCode, Headers: meta.Headers, Cookies: meta.Cookies, Body: string(body)})
+}
+
+// urlPrelude is what opens a streamed function URL response, before the
+// eight NUL bytes that end it (lambda-spec.md §1.6).
+type urlPrelude struct {
+	StatusCode int               `json:"statusCode"`
+	Headers    map[string]string `json:"headers"`
+	Cookies    []string          `json:"cookies"`
+}
+
+// preludeEnd separates a prelude from the body.
+var preludeEnd = make([]byte, 8)
+
+// parsePrelude reads a prelude's JSON; a missing status is 200.
+func parsePrelude(b []byte) (urlPrelude, error) {
+	var m urlPrelude
+	if err := json.Unmarshal(b, &m); err != nil {
+		return m, err
+	}
+	if m.StatusCode == 0 {
+		m.StatusCode = http.StatusOK
+	}
+	return m, nil
 }
 
 // writeCORS applies a function URL's CORS settings; it returns true when it

@@ -125,7 +125,7 @@ func (r *runtimeAPI) post(path, contentType, errType string, body []byte) error 
 	}
 	req.Header.Set("Content-Type", contentType)
 	if errType != "" {
-		req.Header.Set("Lambda-Runtime-Function-Error-Type", errType)
+		req.Header.Set(trailerErrorType, errType)
 	}
 	resp, err := r.client.Do(req)
 	if err != nil {

@@ -18,7 +18,8 @@ const streamEnv = "LAMBDEV_STREAM"
 
 func streamingFromEnv() bool { return os.Getenv(streamEnv) == "1" }
 
-// Runtime API trailers of a streamed response (lambda-spec.md §1.6).
+// Runtime API error fields (lambda-spec.md §1.4, §1.6): the type is a header
+// of /error and, with the body, a trailer of a streamed /response.
 const (
 	trailerErrorType = "Lambda-Runtime-Function-Error-Type"
 	trailerErrorBody = "Lambda-Runtime-Function-Error-Body"
