@@ -31,20 +31,21 @@ func bootstrapDir(spec Spec) (string, error) {
 	return filepath.Join(dir, "lambdev", "bootstrap"), nil
 }
 
-// writeBootstrap writes content to dir/name unless an identical file is
+// writeFileAtomic writes content to dir/name unless an identical file is
 // already there. It writes to a temporary file and renames it, so concurrent
-// preparations and running workers never see a half-written script.
-func writeBootstrap(dir, name string, content []byte) (string, error) {
+// preparations, running workers and later sessions never see a half-written
+// file (a bootstrap script, a cached probe).
+func writeFileAtomic(dir, name string, content []byte) (string, error) {
 	path := filepath.Join(dir, name)
 	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, content) {
 		return path, nil
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("write bootstrap: %w", err)
+		return "", fmt.Errorf("write %s: %w", name, err)
 	}
 	f, err := os.CreateTemp(dir, name+".*.tmp")
 	if err != nil {
-		return "", fmt.Errorf("write bootstrap: %w", err)
+		return "", fmt.Errorf("write %s: %w", name, err)
 	}
 	_, werr := f.Write(content)
 	cerr := f.Close()
@@ -56,7 +57,7 @@ func writeBootstrap(dir, name string, content []byte) (string, error) {
 	}
 	if werr != nil {
 		os.Remove(f.Name())
-		return "", fmt.Errorf("write bootstrap: %w", werr)
+		return "", fmt.Errorf("write %s: %w", name, werr)
 	}
 	return path, nil
 }

@@ -104,11 +104,11 @@ func TestMemoSharesOneRunAndRemembersErrorsForATime(t *testing.T) {
 
 func TestWriteBootstrapIsIdempotent(t *testing.T) {
 	dir := t.TempDir()
-	p1, err := writeBootstrap(dir, "b.py", []byte("one"))
+	p1, err := writeFileAtomic(dir, "b.py", []byte("one"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	p2, err := writeBootstrap(dir, "b.py", []byte("two"))
+	p2, err := writeFileAtomic(dir, "b.py", []byte("two"))
 	if err != nil || p1 != p2 {
 		t.Fatalf("%v %s %s", err, p1, p2)
 	}

@@ -25,7 +25,7 @@ func (nodeLauncher) Prepare(ctx context.Context, spec Spec) (*Prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	script, err := writeBootstrap(dir, "bootstrap.cjs", NodeBootstrap)
+	script, err := writeFileAtomic(dir, "bootstrap.cjs", NodeBootstrap)
 	if err != nil {
 		return nil, err
 	}

@@ -100,28 +100,13 @@ func loadProbe(dir, key string) (probed, bool) {
 	return probed{in: Interpreter{Path: r.Path, Version: r.Version}, extra: r.Extra}, true
 }
 
-// storeProbe records p under key, atomically; failing to is not an error
-// (the next run probes again).
+// storeProbe records p under key; failing to is not an error (the next
+// run probes again).
 func storeProbe(dir, key string, p probed) {
 	if dir == "" || key == "" {
 		return
 	}
-	b, err := json.Marshal(probeRecord{Key: key, Path: p.in.Path, Version: p.in.Version, Extra: p.extra})
-	if err != nil || os.MkdirAll(dir, 0o755) != nil {
-		return
-	}
-	f, err := os.CreateTemp(dir, key+".*.tmp")
-	if err != nil {
-		return
-	}
-	_, werr := f.Write(b)
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(f.Name(), filepath.Join(dir, key+".json"))
-	}
-	if werr != nil {
-		os.Remove(f.Name())
+	if b, err := json.Marshal(probeRecord{Key: key, Path: p.in.Path, Version: p.in.Version, Extra: p.extra}); err == nil {
+		_, _ = writeFileAtomic(dir, key+".json", b)
 	}
 }

@@ -29,7 +29,7 @@ func (pythonLauncher) Prepare(ctx context.Context, spec Spec) (*Prepared, error)
 	if err != nil {
 		return nil, err
 	}
-	script, err := writeBootstrap(dir, pythonModule+".py", PythonBootstrap)
+	script, err := writeFileAtomic(dir, pythonModule+".py", PythonBootstrap)
 	if err != nil {
 		return nil, err
 	}
