@@ -88,7 +88,7 @@ type Client struct {
 	mu       sync.Mutex
 	state    State
 	err      error
-	inflight map[string]struct{} // request ids executing now
+	inflight map[string]*relayStream // request ids executing now (with their stream, if streamed)
 }
 
 // Connect validates opts and starts connecting in the background; it does
@@ -98,7 +98,7 @@ func Connect(ctx context.Context, opts ClientOptions) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	hello := wire.Hello{Role: wire.RoleDev, App: opts.App, Stage: opts.Stage, Token: opts.Token}
+	hello := wire.Hello{Role: wire.RoleDev, App: opts.App, Stage: opts.Stage, Token: opts.Token, StreamCredit: true}
 	if err := (&wire.Message{Type: wire.TypeHello, Hello: &hello}).Validate(); err != nil {
 		return nil, fmt.Errorf("relay client: %w", err)
 	}
@@ -114,7 +114,7 @@ func Connect(ctx context.Context, opts ClientOptions) (*Client, error) {
 	if opts.MaxBackoff < opts.MinBackoff {
 		opts.MaxBackoff = max(defaultMaxBackoff, opts.MinBackoff)
 	}
-	c := &Client{opts: opts, url: u, done: make(chan struct{}), inflight: map[string]struct{}{}}
+	c := &Client{opts: opts, url: u, done: make(chan struct{}), inflight: map[string]*relayStream{}}
 	c.ctx, c.cancel = context.WithCancel(ctx)
 	go c.run()
 	return c, nil

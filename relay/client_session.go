@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/coder/websocket"
@@ -21,6 +22,8 @@ func (c *Client) session() (connected bool, err error) {
 		return false, err
 	}
 	defer conn.CloseNow()
+	gone := make(chan struct{}) // closed when this session ends
+	defer close(gone)
 	c.setState(StateConnected, nil)
 	c.opts.Logf("relay: connected to %s as %s/%s", c.url, c.opts.App, c.opts.Stage)
 	for {
@@ -41,7 +44,9 @@ func (c *Client) session() (connected bool, err error) {
 		}
 		switch m.Type {
 		case wire.TypeInvoke:
-			c.start(conn, m)
+			c.start(conn, gone, m)
+		case wire.TypeStreamCredit:
+			c.credit(m.ID, m.Credit.Bytes)
 		case wire.TypePing:
 			go func() { _ = c.send(conn, &wire.Message{Type: wire.TypePong, ID: m.ID}) }()
 		case wire.TypePong:
@@ -67,7 +72,7 @@ func (c *Client) dial() (*wire.Conn, time.Duration, error) {
 	}
 	conn := wire.NewConn(ws)
 	hello := &wire.Message{Type: wire.TypeHello, Hello: &wire.Hello{
-		Role: wire.RoleDev, App: c.opts.App, Stage: c.opts.Stage, Token: c.opts.Token}}
+		Role: wire.RoleDev, App: c.opts.App, Stage: c.opts.Stage, Token: c.opts.Token, StreamCredit: true}}
 	m, err := handshake(ctx, conn, hello)
 	if err != nil {
 		_ = conn.CloseNow()
@@ -111,12 +116,17 @@ func (c *Client) send(conn *wire.Conn, m *wire.Message) error {
 }
 
 // start executes m unless an invocation with its request id is already
-// executing here, in which case that one's answer stands for both.
-func (c *Client) start(conn *wire.Conn, m *wire.Message) {
+// executing here, in which case that one's answer stands for both. gone
+// closes when the session on conn ends.
+func (c *Client) start(conn *wire.Conn, gone <-chan struct{}, m *wire.Message) {
+	var rs *relayStream
+	if m.Invoke.Stream {
+		rs = &relayStream{c: c, conn: conn, gone: gone, id: m.ID, window: m.Invoke.Window, credited: make(chan struct{}, 1)}
+	}
 	c.mu.Lock()
 	_, dup := c.inflight[m.ID]
 	if !dup {
-		c.inflight[m.ID] = struct{}{}
+		c.inflight[m.ID] = rs
 	}
 	c.mu.Unlock()
 	if dup {
@@ -129,17 +139,27 @@ func (c *Client) start(conn *wire.Conn, m *wire.Message) {
 			delete(c.inflight, m.ID)
 			c.mu.Unlock()
 		}()
-		answer := c.execute(conn, m)
+		answer := c.execute(m, rs)
 		if err := c.send(conn, &answer); err != nil {
 			c.opts.Logf("relay: the answer to %s was lost: %v", m.ID, err)
 		}
 	}()
 }
 
+// credit lets more of id's streamed answer go.
+func (c *Client) credit(id string, n int64) {
+	c.mu.Lock()
+	rs := c.inflight[id]
+	c.mu.Unlock()
+	if rs != nil {
+		rs.grant(n)
+	}
+}
+
 // execute runs one relayed invocation through the executor. An invocation
-// that asks for a streamed answer sends its parts on conn as the function
+// that asks for a streamed answer (rs) sends its parts as the function
 // writes them; the returned message then ends the stream.
-func (c *Client) execute(conn *wire.Conn, m *wire.Message) wire.Message {
+func (c *Client) execute(m *wire.Message, rs *relayStream) wire.Message {
 	inv := m.Invoke
 	deadline := inv.Deadline()
 	if inv.RemainingMs > 0 {
@@ -150,13 +170,12 @@ func (c *Client) execute(conn *wire.Conn, m *wire.Message) wire.Message {
 		ClientContext: inv.ClientContext, CognitoIdentity: inv.CognitoIdentity,
 		TraceID: inv.TraceID, Deadline: deadline, Source: engine.SourceRelay,
 	}
-	var rs *relayStream
-	if inv.Stream {
-		rs = &relayStream{c: c, conn: conn, id: m.ID}
-		req.Stream = rs
-	}
 	ctx, cancel := context.WithDeadline(c.ctx, deadline)
 	defer cancel()
+	if rs != nil {
+		rs.ctx = ctx
+		req.Stream = rs
+	}
 	res, err := c.opts.Executor.Invoke(ctx, req)
 	if err != nil {
 		return c.refusal(m.ID, inv.Function, err)
@@ -200,17 +219,31 @@ func clip(s string, n int) string {
 }
 
 // relayStream sends a streamed answer's parts to the hub as the function
-// writes them: TypeStreamStart, then a TypeStreamChunk per write.
+// writes them: TypeStreamStart, then TypeStreamChunks. With a window
+// (wire.Invoke.Window) a part goes only once the bridge has credited enough
+// of the earlier ones, so a client that stops reading holds back this
+// function's writes, as in Lambda, and nothing else on the connection.
 type relayStream struct {
 	c       *Client
 	conn    *wire.Conn
+	gone    <-chan struct{} // the session on conn ended
+	ctx     context.Context // the invocation's; set before the function runs
 	id      string
+	window  int64 // 0: no flow control
 	started bool
+
+	mu       sync.Mutex
+	inFlight int64         // the cost of the parts sent and not yet credited
+	credited chan struct{} // cap 1: a credit arrived
 }
 
 func (s *relayStream) Open(contentType string) {
 	m := &wire.Message{Type: wire.TypeStreamStart, ID: s.id, Response: &wire.Response{ContentType: clip(contentType, 1024)}}
-	if err := s.c.send(s.conn, m); err != nil {
+	err := s.reserve(wire.PartCost(0))
+	if err == nil {
+		err = s.c.send(s.conn, m)
+	}
+	if err != nil {
 		s.c.opts.Logf("relay: the stream of %s was lost: %v", s.id, err)
 		return
 	}
@@ -221,10 +254,56 @@ func (s *relayStream) Write(p []byte) (int, error) {
 	if !s.started {
 		return 0, errStreamLost
 	}
-	if err := s.c.send(s.conn, &wire.Message{Type: wire.TypeStreamChunk, ID: s.id, Payload: p}); err != nil {
-		return 0, err
+	n := 0
+	for len(p) > 0 {
+		part := p[:min(len(p), wire.DataPerFrame)]
+		if err := s.reserve(wire.PartCost(len(part))); err != nil {
+			return n, err
+		}
+		if err := s.c.send(s.conn, &wire.Message{Type: wire.TypeStreamChunk, ID: s.id, Payload: part}); err != nil {
+			return n, err
+		}
+		n += len(part)
+		p = p[len(part):]
 	}
-	return len(p), nil
+	return n, nil
 }
 
-var errStreamLost = errors.New("relay: the stream's start was lost")
+// reserve waits until a part costing cost fits the window, and counts it.
+func (s *relayStream) reserve(cost int64) error {
+	if s.window == 0 {
+		return nil
+	}
+	for {
+		s.mu.Lock()
+		if s.inFlight+cost <= s.window {
+			s.inFlight += cost
+			s.mu.Unlock()
+			return nil
+		}
+		s.mu.Unlock()
+		select {
+		case <-s.credited:
+		case <-s.gone:
+			return errStreamGone
+		case <-s.ctx.Done():
+			return fmt.Errorf("relay: the stream's client read nothing more before the deadline: %w", s.ctx.Err())
+		}
+	}
+}
+
+// grant takes n credited bytes off what is in flight.
+func (s *relayStream) grant(n int64) {
+	s.mu.Lock()
+	s.inFlight = max(0, s.inFlight-n) // a hub over-crediting cannot widen the window
+	s.mu.Unlock()
+	select {
+	case s.credited <- struct{}{}:
+	default:
+	}
+}
+
+var (
+	errStreamLost = errors.New("relay: the stream's start was lost")
+	errStreamGone = errors.New("relay: the connection to the hub ended during the stream")
+)

@@ -23,10 +23,14 @@ const DefaultHubListen = "127.0.0.1:3200"
 const (
 	defaultPingInterval     = 10 * time.Second
 	defaultHandshakeTimeout = 10 * time.Second
-	hubWriteTimeout         = 30 * time.Second
-	// streamQueue is how many parts of one streamed answer may wait for a
-	// slow bridge before the dev session's reader waits too.
+	defaultWriteTimeout     = 30 * time.Second
+	// streamQueue is how many parts of one streamed answer without flow
+	// control (an older dev session's) may wait for a slow bridge before
+	// the dev session's reader waits too.
 	streamQueue = 16
+	// maxStreamWindow caps the flow-control window the hub grants a dev
+	// session for one streamed answer (a bridge may ask for more).
+	maxStreamWindow = 1 << 20
 )
 
 // HubOptions configures a Hub.
@@ -39,6 +43,9 @@ type HubOptions struct {
 	PingInterval time.Duration
 	// HandshakeTimeout bounds the wait for a peer's hello (default 10s).
 	HandshakeTimeout time.Duration
+	// WriteTimeout bounds each message written to a peer (default 30s); a
+	// peer that takes longer is dropped.
+	WriteTimeout time.Duration
 	// Logf receives one line per notable event; nil discards them.
 	Logf func(format string, args ...any)
 }
@@ -68,6 +75,9 @@ func NewHub(opts HubOptions) (*Hub, error) {
 	if opts.HandshakeTimeout <= 0 {
 		opts.HandshakeTimeout = defaultHandshakeTimeout
 	}
+	if opts.WriteTimeout <= 0 {
+		opts.WriteTimeout = defaultWriteTimeout
+	}
 	if opts.Logf == nil {
 		opts.Logf = func(string, ...any) {}
 	}
@@ -96,7 +106,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.opts.Logf("relay hub: upgrade from %s: %v", r.RemoteAddr, err)
 		return
 	}
-	p := newPeer(h.ctx, wire.NewConn(ws))
+	p := newPeer(h.ctx, wire.NewConn(ws), h.opts.WriteTimeout)
 	if !h.addPeer(p) {
 		_ = p.conn.Close(p.ctx, wire.ReasonShutdown, "relay hub is shutting down")
 		return
@@ -113,7 +123,8 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		d = h.register(p)
 		defer h.endDev(d)
 	}
-	welcome := &wire.Message{Type: wire.TypeWelcome, Welcome: &wire.Welcome{PingIntervalMs: h.opts.PingInterval.Milliseconds()}}
+	welcome := &wire.Message{Type: wire.TypeWelcome, Welcome: &wire.Welcome{
+		PingIntervalMs: h.opts.PingInterval.Milliseconds(), StreamCredit: true}}
 	if p.send(welcome) != nil {
 		return
 	}

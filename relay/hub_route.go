@@ -6,27 +6,29 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/lambdev/lambdev/relay/wire"
 )
 
 // peer is one connected bridge or dev session.
 type peer struct {
-	conn   *wire.Conn
-	hello  wire.Hello
-	key    string          // "app/stage"
-	ctx    context.Context // ends when the peer is gone
-	cancel context.CancelFunc
+	conn         *wire.Conn
+	hello        wire.Hello
+	key          string          // "app/stage"
+	ctx          context.Context // ends when the peer is gone
+	cancel       context.CancelFunc
+	writeTimeout time.Duration
 }
 
-func newPeer(parent context.Context, c *wire.Conn) *peer {
+func newPeer(parent context.Context, c *wire.Conn, writeTimeout time.Duration) *peer {
 	ctx, cancel := context.WithCancel(parent)
-	return &peer{conn: c, ctx: ctx, cancel: cancel}
+	return &peer{conn: c, ctx: ctx, cancel: cancel, writeTimeout: writeTimeout}
 }
 
-// send writes m within hubWriteTimeout; a failed write drops the peer.
+// send writes m within the write timeout; a failed write drops the peer.
 func (p *peer) send(m *wire.Message) error {
-	ctx, cancel := context.WithTimeout(p.ctx, hubWriteTimeout)
+	ctx, cancel := context.WithTimeout(p.ctx, p.writeTimeout)
 	defer cancel()
 	err := p.conn.Send(ctx, m)
 	if err != nil {
@@ -39,10 +41,24 @@ func (p *peer) send(m *wire.Message) error {
 // devSession is the dev peer of a stage and the invocations it owes answers.
 type devSession struct {
 	*peer
+	credit   bool // it honours stream windows (wire.Hello.StreamCredit)
 	mu       sync.Mutex
-	inflight map[string]*peer              // request id → the bridge waiting for it
-	streams  map[string]chan *wire.Message // request id → its streamed answer's parts, in order
+	inflight map[string]*flight // request id → what waits for its answer
 	gone     bool
+}
+
+// flight is an invocation a dev session owes an answer, and the bridge
+// waiting for it.
+type flight struct {
+	bridge *peer
+	// window is a streamed answer's flow-control window (0: none), and owed
+	// the cost of the parts the dev session sent that the bridge has not
+	// credited yet; owed never exceeds window.
+	window, owed int64
+	// parts carries a streamed answer, once started, to its own sender, in
+	// order. With a window it never fills: a dev session keeping to the
+	// window has at most window/PartOverhead parts on their way.
+	parts chan *wire.Message
 }
 
 var (
@@ -50,8 +66,9 @@ var (
 	errGone      = errors.New("dev session gone")
 )
 
-// track records that bridge b waits for request id.
-func (d *devSession) track(id string, b *peer) error {
+// track records that bridge b waits for request id, with the stream window
+// granted to its answer.
+func (d *devSession) track(id string, b *peer, window int64) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	switch {
@@ -60,76 +77,114 @@ func (d *devSession) track(id string, b *peer) error {
 	case d.inflight[id] != nil:
 		return errDuplicate
 	}
-	d.inflight[id] = b
+	d.inflight[id] = &flight{bridge: b, window: window}
 	return nil
 }
 
-// take removes and returns the bridge waiting for id, if any.
-func (d *devSession) take(id string) *peer {
+// take removes and returns the flight of id, if any.
+func (d *devSession) take(id string) *flight {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	b := d.inflight[id]
+	f := d.inflight[id]
 	delete(d.inflight, id)
-	return b
+	return f
 }
 
-// end marks d gone and returns what it still owed, and the streams it had
-// under way (which must end in order, after their queued parts).
-func (d *devSession) end() (map[string]*peer, map[string]chan *wire.Message) {
+// end marks d gone and returns what it still owed (streams among them must
+// end in order, after their queued parts).
+func (d *devSession) end() map[string]*flight {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.gone = true
-	owed, streams := d.inflight, d.streams
-	d.inflight, d.streams = nil, nil
-	return owed, streams
+	owed := d.inflight
+	d.inflight = nil
+	return owed
 }
 
-// streamOf returns the queue of id's streamed answer, starting it (and its
-// sender to bridge b) on the first part; nil if nobody waits for id.
-func (h *Hub) streamOf(d *devSession, id string, start bool) chan *wire.Message {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if q := d.streams[id]; q != nil || !start {
-		return q
-	}
-	b := d.inflight[id]
-	if b == nil || d.gone {
-		return nil
-	}
-	if d.streams == nil {
-		d.streams = map[string]chan *wire.Message{}
-	}
-	q := make(chan *wire.Message, streamQueue)
-	d.streams[id] = q
-	h.wg.Add(1)
-	go func() { // one sender per stream keeps its parts in order
-		defer h.wg.Done()
-		ok := true
-		for m := range q {
-			ok = ok && b.send(m) == nil // a lost bridge: the rest is drained unsent
-		}
-	}()
-	return q
-}
-
-// endStream removes id's stream queue, if any, for its last message.
-func (d *devSession) endStream(id string) chan *wire.Message {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	q := d.streams[id]
-	delete(d.streams, id)
-	return q
-}
-
-// forget drops the entries of a bridge that disconnected.
+// forget drops the flights of a bridge that disconnected. A streamed answer
+// under way stays until its end: its sender drains the rest unsent.
 func (d *devSession) forget(b *peer) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	for id, w := range d.inflight {
-		if w == b {
+	for id, f := range d.inflight {
+		if f.bridge == b && f.parts == nil {
 			delete(d.inflight, id)
 		}
 	}
+}
+
+// streamPart accounts for a part of a streamed answer from the dev session
+// and returns the queue it goes on, starting the stream (and its sender)
+// with its first part; nil if nobody waits for it any more. An error means
+// the dev session broke the protocol.
+func (h *Hub) streamPart(d *devSession, m *wire.Message) (chan *wire.Message, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	f := d.inflight[m.ID]
+	if f == nil || d.gone {
+		return nil, nil
+	}
+	if start := m.Type == wire.TypeStreamStart; start != (f.parts == nil) {
+		return nil, fmt.Errorf("%w: %s of %q out of order", wire.ErrInvalid, m.Type, m.ID)
+	}
+	if f.window > 0 {
+		f.owed += wire.PartCost(len(m.Payload))
+		if f.owed > f.window {
+			return nil, fmt.Errorf("%w: the stream of %q has %d bytes in flight, over its %d byte window", wire.ErrInvalid, m.ID, f.owed, f.window)
+		}
+	}
+	if f.parts == nil {
+		n := streamQueue
+		if f.window > 0 {
+			n = int(f.window/wire.PartOverhead) + 2 // every part, and the end
+		}
+		f.parts = make(chan *wire.Message, n)
+		h.wg.Add(1)
+		go h.sendParts(d, m.ID, f)
+	}
+	return f.parts, nil
+}
+
+// sendParts is a stream's sender: it writes the parts to the bridge in
+// order. Once the bridge is lost the rest is drained unsent, and the dev
+// session credited for it, so its function does not wait on a window.
+func (h *Hub) sendParts(d *devSession, id string, f *flight) {
+	defer h.wg.Done()
+	ok := true
+	for m := range f.parts {
+		ok = ok && f.bridge.send(m) == nil
+		if ok || f.window == 0 || (m.Type != wire.TypeStreamStart && m.Type != wire.TypeStreamChunk) {
+			continue
+		}
+		cost := wire.PartCost(len(m.Payload))
+		d.mu.Lock()
+		f.owed -= cost
+		d.mu.Unlock()
+		_ = d.send(&wire.Message{Type: wire.TypeStreamCredit, ID: id, Credit: &wire.Credit{Bytes: cost}})
+	}
+}
+
+// credit passes a bridge's stream credit on to the dev session owing the
+// stream; false means the bridge broke the protocol.
+func (h *Hub) credit(b *peer, m *wire.Message) bool {
+	d := h.dev(b.key)
+	if d == nil {
+		return true
+	}
+	d.mu.Lock()
+	f := d.inflight[m.ID]
+	if f == nil || f.bridge != b || f.window == 0 {
+		d.mu.Unlock()
+		return true // the stream ended meanwhile
+	}
+	if m.Credit.Bytes > f.owed {
+		d.mu.Unlock()
+		return false
+	}
+	f.owed -= m.Credit.Bytes
+	d.mu.Unlock()
+	h.goSend(d.peer, m)
+	return true
 }
 
 // recv reads p's next message; silence for three ping intervals closes p.
@@ -142,7 +197,7 @@ func (h *Hub) recv(p *peer) (*wire.Message, error) {
 // register makes p its stage's dev session, replacing (and saying bye to)
 // any older one.
 func (h *Hub) register(p *peer) *devSession {
-	d := &devSession{peer: p, inflight: map[string]*peer{}}
+	d := &devSession{peer: p, credit: p.hello.StreamCredit, inflight: map[string]*flight{}}
 	h.mu.Lock()
 	old := h.devs[p.key]
 	h.devs[p.key] = d
@@ -170,21 +225,25 @@ func (h *Hub) serveDev(d *devSession) {
 		}
 		switch m.Type {
 		case wire.TypeResponse, wire.TypeError:
-			b := d.take(m.ID)
-			switch q := d.endStream(m.ID); {
-			case q != nil: // the end of a streamed answer, after its parts
-				q <- m
-				close(q)
-			case b != nil:
-				h.goSend(b, m)
+			switch f := d.take(m.ID); {
+			case f != nil && f.parts != nil: // the end of a streamed answer, after its parts
+				f.parts <- m
+				close(f.parts)
+			case f != nil:
+				h.goSend(f.bridge, m)
 			default:
 				h.opts.Logf("relay hub: dropped the answer to %s: its bridge is gone", m.ID)
 			}
 		case wire.TypeStreamStart, wire.TypeStreamChunk:
-			// Queued for the stream's own sender: a slow bridge holds this
-			// loop back (and so the dev session), as Lambda's client holds
-			// back a streaming function.
-			if q := h.streamOf(d, m.ID, m.Type == wire.TypeStreamStart); q != nil {
+			// Queued for the stream's own sender. Within its window the
+			// queue has room; without one (an older dev session) a slow
+			// bridge holds this loop back, and so the dev session.
+			q, err := h.streamPart(d, m)
+			if err != nil {
+				h.dropOnError(p, err)
+				return
+			}
+			if q != nil {
 				q <- m
 			}
 		case wire.TypePing:
@@ -209,19 +268,14 @@ func (h *Hub) endDev(d *devSession) {
 	d.cancel()
 	h.opts.Logf("relay hub: dev session for %s disconnected", d.key)
 	msg := fmt.Sprintf("the lambdev dev session for app %s stage %s disconnected during the invocation", d.hello.App, d.hello.Stage)
-	owed, streams := d.end()
-	for id, b := range owed {
+	for id, f := range d.end() {
 		m := wire.Fail(id, wire.ErrTypeDevSessionLost, msg)
-		if q := streams[id]; q != nil {
-			q <- &m
-			close(q)
-			delete(streams, id)
+		if f.parts != nil {
+			f.parts <- &m
+			close(f.parts)
 			continue
 		}
-		h.goSend(b, &m)
-	}
-	for _, q := range streams { // their bridges are gone
-		close(q)
+		h.goSend(f.bridge, &m)
 	}
 }
 
@@ -242,6 +296,11 @@ func (h *Hub) serveBridge(p *peer) {
 		switch m.Type {
 		case wire.TypeInvoke:
 			h.forward(p, m)
+		case wire.TypeStreamCredit:
+			if !h.credit(p, m) {
+				h.dropOnError(p, fmt.Errorf("%w: credit of %d bytes for %q exceeds what is in flight", wire.ErrInvalid, m.Credit.Bytes, m.ID))
+				return
+			}
 		case wire.TypePing:
 			_ = p.send(&wire.Message{Type: wire.TypePong, ID: m.ID})
 		case wire.TypePong:
@@ -259,7 +318,8 @@ func (h *Hub) forward(b *peer, m *wire.Message) {
 	d := h.dev(b.key)
 	var err error
 	if d != nil {
-		err = d.track(m.ID, b)
+		m = d.windowed(m)
+		err = d.track(m.ID, b, m.Invoke.Window)
 	}
 	switch {
 	case d == nil || errors.Is(err, errGone):
@@ -275,6 +335,25 @@ func (h *Hub) forward(b *peer, m *wire.Message) {
 		fail := wire.Fail(m.ID, wire.ErrTypeDevSessionLost, "could not reach the lambdev dev session for "+b.key)
 		_ = b.send(&fail)
 	}
+}
+
+// windowed returns the invoke as d gets it: with the bridge's stream window
+// capped at maxStreamWindow, or none for a dev session that does not
+// honour windows (a bridge that asked for one copes with either).
+func (d *devSession) windowed(m *wire.Message) *wire.Message {
+	w := m.Invoke.Window
+	if !d.credit {
+		w = 0
+	}
+	w = min(w, maxStreamWindow)
+	if w == m.Invoke.Window {
+		return m
+	}
+	inv := *m.Invoke
+	inv.Window = w
+	fwd := *m
+	fwd.Invoke = &inv
+	return &fwd
 }
 
 // NoDevSessionMessage is the error message a bridge reports when no dev

@@ -279,20 +279,36 @@ func (s *gateStream) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// A client that stops reading a long stream stalls the bridge, and so its
-// link's reader; the hub must not take the silence for a dead link. With
-// the hub pinging every 100 ms, the client stalls for a second (ten
-// intervals) while 64 MiB wait, then reads on: the whole stream arrives.
+// A client that stops reading a long stream holds back that stream only.
+// The bridge keeps reading its link (the window bounds what waits there),
+// so the hub's writes to it never time out and its pings are answered;
+// the dev session, held to the window, answers other invocations. With the
+// hub pinging every 100 ms and giving up on a write after 300 ms, a second
+// bridge's invocation completes while the window is full, the client then
+// stays stalled for another second, and then reads on: all 64 MiB arrive.
 func TestBridgeStreamSurvivesAStalledClient(t *testing.T) {
 	f := newStreamGateway(t)
 	bin := buildBridge(t)
-	_, url := startHub(t, HubOptions{PingInterval: 100 * time.Millisecond})
+	hub, url := startHub(t, HubOptions{PingInterval: 100 * time.Millisecond, WriteTimeout: 300 * time.Millisecond})
 	connectDev(t, url, testToken, f.eng, nil)
 	b := startBridge(t, bin, url, testToken, "gostream", "LAMBDEV_STREAM=1")
+	other := startBridge(t, bin, url, testToken, "gourl")
 	b.ready(t)
+	other.ready(t)
 	const size = 64 << 20
 	s := &gateStream{gate: make(chan struct{})}
 	done := b.invokeStreaming("stalled", []byte(`{"op":"bytes","size":`+strconv.Itoa(size)+`}`), s)
+	full := time.Now().Add(30 * time.Second)
+	for hub.owed(testApp+"/"+testStage, "stalled") <= maxStreamWindow-wire.PartCost(wire.DataPerFrame) {
+		if time.Now().After(full) {
+			t.Fatalf("the stream's window never filled (%d bytes owed)", hub.owed(testApp+"/"+testStage, "stalled"))
+		}
+		time.Sleep(10 * time.Millisecond) // polling a condition
+	}
+	ans, _, _ := other.invoke(t, []byte(`{"op":"bytes","size":5}`), 10*time.Second)
+	if ans.Kind != runtimeapi.KindResponse || len(ans.Body) != 5 {
+		t.Fatalf("another invocation while the stream was held: %s %s (%q)", ans.Kind, ans.ErrorType, ans.Body)
+	}
 	time.AfterFunc(time.Second, func() { close(s.gate) }) // the stall under test, not a synchronisation
 	select {
 	case ans := <-done:
@@ -302,4 +318,19 @@ func TestBridgeStreamSurvivesAStalledClient(t *testing.T) {
 	case <-time.After(60 * time.Second):
 		t.Fatal("the stream did not end within 60s")
 	}
+}
+
+// owed is how much of request id's stream the dev session of key sent that
+// its bridge has not credited yet.
+func (h *Hub) owed(key, id string) int64 {
+	d := h.dev(key)
+	if d == nil {
+		return 0
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if f := d.inflight[id]; f != nil {
+		return f.owed
+	}
+	return 0
 }

@@ -23,13 +23,21 @@ const (
 	staleAfter = 2 * time.Second
 	// probeTimeout bounds that ping; a dead link is then replaced.
 	probeTimeout = 500 * time.Millisecond
+	// streamWindow is the flow-control window a streamed answer gets when
+	// the hub relays credits: how much may be on its way to this bridge
+	// (in wire.PartCost units) before it passed the earlier parts on.
+	streamWindow = 1 << 20
 )
 
 // link is one authenticated WebSocket to the hub, reused across warm
 // invocations. Its reader goroutine answers pings and hands answers over.
 type link struct {
-	conn     *wire.Conn
-	answers  chan *wire.Message // responses and errors, in arrival order
+	conn *wire.Conn
+	// answers holds responses, errors and stream parts, in arrival order.
+	// With a window it has room for two windows' worth of parts (a stale
+	// stream's and the current one's), so the reader never waits on it.
+	answers  chan *wire.Message
+	window   int64 // a streamed answer's window; 0 when the hub relays no credits
 	pongs    chan struct{}
 	dead     chan struct{} // closed when the reader stops
 	err      error         // why; set before dead closes
@@ -102,6 +110,10 @@ func dial(ctx context.Context, cfg *config) (*link, error) {
 	}
 	l := &link{conn: conn, answers: make(chan *wire.Message, 4), pongs: make(chan struct{}, 1), dead: make(chan struct{}),
 		stale: min(staleAfter, time.Duration(m.Welcome.PingIntervalMs)*time.Millisecond)}
+	if m.Welcome.StreamCredit {
+		l.window = streamWindow
+		l.answers = make(chan *wire.Message, 2*streamWindow/wire.PartOverhead+4)
+	}
 	l.lastRecv.Store(time.Now().UnixNano())
 	l.born = time.Now()
 	go l.read()

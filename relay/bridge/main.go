@@ -136,6 +136,10 @@ func (b *bridge) forward(inv *invocation) *wire.Message {
 			}
 			b.link = l
 		}
+		m.Invoke.Window = 0
+		if m.Invoke.Stream {
+			m.Invoke.Window = b.link.window
+		}
 		ans, sent, err := b.link.roundTrip(ctx, m)
 		if err == nil {
 			return ans

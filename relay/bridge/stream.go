@@ -92,9 +92,11 @@ func (b *bridge) relayStream(rt *runtimeAPI, inv *invocation, start *wire.Messag
 	if err != nil {
 		return err
 	}
-	defer b.link.keepAlive()()
+	l := b.link
+	defer l.keepAlive()()
+	credit := l.creditor(inv.id, wire.PartCost(0)) // the start, passed on
 	for {
-		m, err := b.link.await(ctx, inv.id)
+		m, err := l.await(ctx, inv.id)
 		if err != nil {
 			b.drop()
 			fail := wire.Fail(inv.id, wire.ErrTypeConnectionLost, fmt.Sprintf(
@@ -107,6 +109,7 @@ func (b *bridge) relayStream(rt *runtimeAPI, inv *invocation, start *wire.Messag
 			if err := sp.write(m.Payload); err != nil {
 				return <-sp.done // the POST failed; its error says why
 			}
+			credit(wire.PartCost(len(m.Payload)))
 		case wire.TypeResponse:
 			return sp.finish(nil)
 		case wire.TypeError:
@@ -115,10 +118,28 @@ func (b *bridge) relayStream(rt *runtimeAPI, inv *invocation, start *wire.Messag
 	}
 }
 
-// keepAlive pings the hub until the returned stop is called. While a client
-// is slow to read a stream the bridge stops reading its link (the parts
-// wait their turn), so it answers none of the hub's pings; without its own,
-// the hub would take the silence for a dead link and drop it mid-stream.
+// creditor returns what credits the hub with the parts of request id's
+// stream as they are passed on, a quarter window at a time (nothing when
+// the link has no window); first is already owed.
+func (l *link) creditor(id string, first int64) func(cost int64) {
+	if l.window == 0 {
+		return func(int64) {}
+	}
+	owed := first
+	return func(cost int64) {
+		if owed += cost; owed >= l.window/4 {
+			_ = l.send(context.Background(), &wire.Message{Type: wire.TypeStreamCredit, ID: id, Credit: &wire.Credit{Bytes: owed}})
+			owed = 0
+		}
+	}
+}
+
+// keepAlive pings the hub until the returned stop is called. Behind a hub
+// that relays no credits (an older one), a client slow to read a stream
+// makes the bridge stop reading its link (the parts wait their turn), so it
+// answers none of the hub's pings; without its own, the hub would take the
+// silence for a dead link and drop it mid-stream. Within a window the
+// reader never waits, and these pings only add to the hub's.
 func (l *link) keepAlive() (stop func()) {
 	done := make(chan struct{})
 	go func() {

@@ -48,6 +48,9 @@ const (
 	// ended it, reported in the Runtime API's trailers).
 	TypeStreamStart Type = 9  // dev → hub → bridge
 	TypeStreamChunk Type = 10 // dev → hub → bridge
+	// TypeStreamCredit lets more of a flow-controlled stream (Invoke.Window)
+	// go: the bridge passed on parts costing Credit.Bytes (see PartCost).
+	TypeStreamCredit Type = 11 // bridge → hub → dev
 )
 
 // String names the type.
@@ -73,17 +76,23 @@ func (t Type) String() string {
 		return "stream-start"
 	case TypeStreamChunk:
 		return "stream-chunk"
+	case TypeStreamCredit:
+		return "stream-credit"
 	}
 	return fmt.Sprintf("type(%d)", uint8(t))
 }
 
 // known reports whether t is a defined type.
-func (t Type) known() bool { return t >= TypeHello && t <= TypeStreamChunk }
+func (t Type) known() bool { return t >= TypeHello && t <= TypeStreamCredit }
 
 // carriesRequest reports whether messages of type t belong to an invocation
 // (and so need a request ID and may carry a payload).
 func (t Type) carriesRequest() bool {
-	return t == TypeInvoke || t == TypeResponse || t == TypeError || t == TypeStreamStart || t == TypeStreamChunk
+	switch t {
+	case TypeInvoke, TypeResponse, TypeError, TypeStreamStart, TypeStreamChunk, TypeStreamCredit:
+		return true
+	}
+	return false
 }
 
 // flagFinal marks the last frame of a message.

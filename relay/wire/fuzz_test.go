@@ -15,6 +15,7 @@ func FuzzDecode(f *testing.F) {
 		{Type: TypeInvoke, ID: "r", Invoke: &Invoke{Function: "f", DeadlineMs: 1}, Payload: []byte(`{"x":1}`)},
 		{Type: TypeError, ID: "r", Error: &Error{Type: "E", Message: "m"}, Payload: []byte(`{}`)},
 		{Type: TypeBye, Bye: &Bye{Reason: ReasonReplaced}},
+		{Type: TypeStreamCredit, ID: "r", Credit: &Credit{Bytes: 300}},
 	}
 	for i := range seeds {
 		_ = Frames(&seeds[i], nil, func(b []byte) error { f.Add(append([]byte(nil), b...)); return nil })

@@ -23,6 +23,9 @@ type Hello struct {
 	Stage    string `json:"stage"`
 	Token    string `json:"token"`
 	Function string `json:"function,omitempty"` // bridges: the lambdev function name
+	// StreamCredit: a dev session that honours Invoke.Window. The hub asks
+	// no flow control of a dev session without it.
+	StreamCredit bool `json:"streamCredit,omitempty"`
 }
 
 // Welcome accepts a Hello.
@@ -30,6 +33,9 @@ type Welcome struct {
 	// PingIntervalMs is how often the hub pings; silence for three intervals
 	// means the connection is dead.
 	PingIntervalMs int64 `json:"pingIntervalMs"`
+	// StreamCredit says the hub relays TypeStreamCredit, so a bridge may
+	// ask for a flow-controlled stream (Invoke.Window). Older hubs omit it.
+	StreamCredit bool `json:"streamCredit,omitempty"`
 }
 
 // Invoke is one invocation and its Lambda context; the payload is the event.
@@ -47,7 +53,30 @@ type Invoke struct {
 	// Stream asks for a streamed answer (TypeStreamStart, chunks, end): the
 	// bridge of a RESPONSE_STREAM function URL sets it.
 	Stream bool `json:"stream,omitempty"`
+	// Window, on a streamed invoke, is how much of the answer (in PartCost
+	// units) may be on its way, not yet credited by the bridge
+	// (TypeStreamCredit): a client that stops reading then holds back its
+	// own stream only. 0: no flow control.
+	Window int64 `json:"window,omitempty"`
 }
+
+// Credit is TypeStreamCredit's metadata.
+type Credit struct {
+	Bytes int64 `json:"bytes"` // PartCost units passed on
+}
+
+// Flow control of streamed answers.
+const (
+	// PartOverhead is what a stream part costs beyond its payload, so a
+	// window bounds the number of parts in flight as well as their bytes.
+	PartOverhead = 256
+	// MaxWindow caps Invoke.Window and a credit.
+	MaxWindow = 64 << 20
+)
+
+// PartCost is what a TypeStreamStart or TypeStreamChunk with n payload
+// bytes counts against a window.
+func PartCost(n int) int64 { return int64(n) + PartOverhead }
 
 // Deadline is DeadlineMs as a time.
 func (i *Invoke) Deadline() time.Time { return time.UnixMilli(i.DeadlineMs) }
@@ -82,6 +111,7 @@ type Message struct {
 	Response *Response
 	Error    *Error
 	Bye      *Bye
+	Credit   *Credit
 	Payload  []byte
 }
 
@@ -100,6 +130,8 @@ func (m *Message) meta() (any, bool) {
 		return m.Error, m.Error != nil
 	case TypeBye:
 		return m.Bye, m.Bye != nil
+	case TypeStreamCredit:
+		return m.Credit, m.Credit != nil
 	}
 	return nil, true
 }
@@ -126,6 +158,9 @@ func (m *Message) setMeta(raw []byte) error {
 	case TypeBye:
 		m.Bye = &Bye{}
 		dst = m.Bye
+	case TypeStreamCredit:
+		m.Credit = &Credit{}
+		dst = m.Credit
 	default:
 		if len(raw) != 0 {
 			return fmt.Errorf("%w: %s carries metadata", ErrInvalid, m.Type)
@@ -205,6 +240,10 @@ func (m *Message) validateFields() error {
 			return fmt.Errorf("%w: unknown bye reason %q", ErrInvalid, m.Bye.Reason)
 		}
 		return checkLen("message", m.Bye.Message, maxMessage)
+	case TypeStreamCredit:
+		if m.Credit.Bytes <= 0 || m.Credit.Bytes > MaxWindow || len(m.Payload) != 0 {
+			return fmt.Errorf("%w: credit of %d bytes (with %d payload bytes)", ErrInvalid, m.Credit.Bytes, len(m.Payload))
+		}
 	}
 	return nil
 }
@@ -231,6 +270,12 @@ func (i *Invoke) validate() error {
 	}
 	if i.DeadlineMs <= 0 || i.RemainingMs < 0 {
 		return fmt.Errorf("%w: invoke without a valid deadline", ErrInvalid)
+	}
+	if i.Window < 0 || i.Window > MaxWindow || (i.Window > 0 && !i.Stream) {
+		return fmt.Errorf("%w: stream window %d (stream %v)", ErrInvalid, i.Window, i.Stream)
+	}
+	if i.Window > 0 && i.Window < 2*PartCost(DataPerFrame) {
+		return fmt.Errorf("%w: stream window %d is below two whole parts", ErrInvalid, i.Window)
 	}
 	return firstErr(
 		checkLen("invokedArn", i.InvokedARN, maxText),

@@ -61,6 +61,8 @@ func TestRoundTrip(t *testing.T) {
 		{"streamed invoke", Message{Type: TypeInvoke, ID: "r5", Invoke: &Invoke{Function: "api", DeadlineMs: 1, Stream: true}}, 1},
 		{"stream start", Message{Type: TypeStreamStart, ID: "r5", Response: &Response{ContentType: "text/event-stream"}}, 1},
 		{"stream chunk", Message{Type: TypeStreamChunk, ID: "r5", Payload: []byte("data: 1\n\n")}, 1},
+		{"flow-controlled invoke", Message{Type: TypeInvoke, ID: "r6", Invoke: &Invoke{Function: "api", DeadlineMs: 1, Stream: true, Window: 1 << 20}}, 1},
+		{"stream credit", Message{Type: TypeStreamCredit, ID: "r6", Credit: &Credit{Bytes: PartCost(9)}}, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -99,6 +101,15 @@ func TestValidateRejects(t *testing.T) {
 		{"payload too large", Message{Type: TypeResponse, ID: "r", Response: &Response{}, Payload: make([]byte, MaxPayload+1)}},
 		{"stream start without meta", Message{Type: TypeStreamStart, ID: "r"}},
 		{"stream chunk without id", Message{Type: TypeStreamChunk, Payload: []byte("x")}},
+		{"window without stream", Message{Type: TypeInvoke, ID: "r", Invoke: &Invoke{Function: "f", DeadlineMs: 1, Window: 1 << 20}}},
+		{"negative window", Message{Type: TypeInvoke, ID: "r", Invoke: &Invoke{Function: "f", DeadlineMs: 1, Stream: true, Window: -1}}},
+		{"window under two parts", Message{Type: TypeInvoke, ID: "r", Invoke: &Invoke{Function: "f", DeadlineMs: 1, Stream: true, Window: PartCost(DataPerFrame)}}},
+		{"window too large", Message{Type: TypeInvoke, ID: "r", Invoke: &Invoke{Function: "f", DeadlineMs: 1, Stream: true, Window: MaxWindow + 1}}},
+		{"credit without meta", Message{Type: TypeStreamCredit, ID: "r"}},
+		{"credit without id", Message{Type: TypeStreamCredit, Credit: &Credit{Bytes: 1}}},
+		{"zero credit", Message{Type: TypeStreamCredit, ID: "r", Credit: &Credit{}}},
+		{"credit too large", Message{Type: TypeStreamCredit, ID: "r", Credit: &Credit{Bytes: MaxWindow + 1}}},
+		{"credit with payload", Message{Type: TypeStreamCredit, ID: "r", Credit: &Credit{Bytes: 1}, Payload: []byte("x")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
