@@ -2,10 +2,14 @@ package relay
 
 import (
 	"context"
+	"os"
 	"slices"
+	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/lambdev/lambdev/config"
 	"github.com/lambdev/lambdev/engine"
 	"github.com/lambdev/lambdev/engine/runtimeapi"
 )
@@ -61,4 +65,60 @@ func percentile(d []time.Duration, p int) time.Duration {
 	s := slices.Clone(d)
 	slices.Sort(s)
 	return s[(len(s)-1)*p/100]
+}
+
+// countStream counts a streamed answer's bytes.
+type countStream struct{ n atomic.Int64 }
+
+func (s *countStream) Open(string) {}
+func (s *countStream) Write(p []byte) (int, error) {
+	s.n.Add(int64(len(p)))
+	return len(p), nil
+}
+
+// BenchmarkRelayedStream moves the Go handler's 16 MiB streamed answer
+// through the engine directly (local, the floor) and relayed within its
+// window (the bridge binary under lambdev's Runtime API → hub → dev session
+// → engine), in the same run; MB/s is the figure.
+func BenchmarkRelayedStream(b *testing.B) {
+	p, err := config.Load("testdata/stream/lambdev.yaml", config.LoadOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	eng, err := engine.New(p, engine.Options{BuildDir: os.TempDir() + "/lambdev-stream-bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer eng.Close()
+	body := []byte(`{"op":"bytes","size":` + strconv.Itoa(streamBenchSize) + `}`)
+	check := func(s *countStream, what string) {
+		if n := s.n.Load(); n != streamBenchSize {
+			b.Fatalf("%s: %d of %d bytes", what, n, streamBenchSize)
+		}
+	}
+	b.Run("local", func(b *testing.B) {
+		for b.Loop() {
+			s := &countStream{}
+			res, err := eng.Invoke(context.Background(), engine.Request{Function: "gostream", Payload: body, Stream: s})
+			if err != nil || res.Outcome != engine.OutcomeOK {
+				b.Fatalf("local: %v %s", err, res.Outcome)
+			}
+			check(s, "local")
+		}
+		b.SetBytes(streamBenchSize)
+	})
+	b.Run("relayed", func(b *testing.B) {
+		_, url := startHub(b, HubOptions{})
+		connectDev(b, url, testToken, eng, nil)
+		br := startBridge(b, buildBridge(b), url, testToken, "gostream", "LAMBDEV_STREAM=1")
+		for b.Loop() {
+			s := &countStream{}
+			ans := <-br.invokeStreaming("bench-"+itoa(requestSeq.Add(1)), body, s)
+			if ans.Kind != runtimeapi.KindResponse {
+				b.Fatalf("relayed: %s %s", ans.Kind, ans.Body)
+			}
+			check(s, "relayed")
+		}
+		b.SetBytes(streamBenchSize)
+	})
 }
