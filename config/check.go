@@ -10,6 +10,10 @@ import (
 // its architectures, the handler on disk and the environment size. It sets f.Kind.
 func (d *decoder) checkFunction(p *Project, f *Function, s spec, now time.Time) {
 	d.checkEnvSize(f, s)
+	if f.PerTenant() && f.URL != nil {
+		d.hintf(s.tenancy.pos, "invoke it through the Invoke API (or API Gateway) with a tenant id, or drop url:",
+			"function `%s` has tenancy %s and a url: Lambda does not give function URLs to tenant-isolated functions", f.Name, f.Tenancy)
+	}
 	if !s.handler.set {
 		d.hintf(f.Pos, "set handler: on the function (or under defaults:)", "function `%s` has no handler", f.Name)
 	}

@@ -46,6 +46,20 @@ func (d *decoder) architecture(n *yaml.Node) (string, bool) {
 	return "", false
 }
 
+// tenancy reads tenancy:, Lambda's TenancyConfig.TenantIsolationMode.
+func (d *decoder) tenancy(n *yaml.Node) (string, bool) {
+	v, ok := d.str(n, "tenancy")
+	if !ok || v == TenancyPerTenant {
+		return v, ok
+	}
+	hint := "PER_TENANT gives each tenant execution environments of its own; leave tenancy out for none"
+	if strings.EqualFold(strings.ReplaceAll(v, "-", "_"), TenancyPerTenant) {
+		hint = fmt.Sprintf("did you mean `%s`?", TenancyPerTenant)
+	}
+	d.hintf(pos(n), hint, "tenancy must be %s, got %q", TenancyPerTenant, v)
+	return "", false
+}
+
 func (d *decoder) description(n *yaml.Node) (string, bool) {
 	v, ok := d.str(n, "description")
 	if ok && utf8.RuneCountInString(v) > MaxDescription {

@@ -9,7 +9,7 @@ import (
 // functionKeys are the keys a function (or defaults:) may set.
 var functionKeys = []string{
 	"handler", "runtime", "url", "dev", "environment", "memory", "timeout",
-	"architecture", "concurrency", "watch", "ignore", "description", "role", "drift",
+	"architecture", "concurrency", "watch", "ignore", "description", "role", "drift", "tenancy",
 }
 
 // field is one decoded setting: set when the key was present, bad when its
@@ -38,6 +38,7 @@ type envVar struct {
 // spec is a function's or the defaults' settings as written.
 type spec struct {
 	handler, runtime, arch, description, role field[string]
+	tenancy                                   field[string]
 	url                                       field[*URLConfig]
 	dev                                       field[bool]
 	env                                       field[map[string]envVar]
@@ -104,6 +105,9 @@ func (d *decoder) decodeField(s *spec, p pair) {
 	case "drift":
 		v, ok := d.drift(p.v)
 		s.drift.put(v, ok, at)
+	case "tenancy":
+		v, ok := d.tenancy(p.v)
+		s.tenancy.put(v, ok, at)
 	}
 }
 
@@ -124,6 +128,7 @@ func merge(fn, def spec) spec {
 		memory: pick(fn.memory, def.memory), concurrency: pick(fn.concurrency, def.concurrency),
 		timeout: pick(fn.timeout, def.timeout), watch: pick(fn.watch, def.watch),
 		ignore: pick(fn.ignore, def.ignore), drift: pick(fn.drift, def.drift),
+		tenancy: pick(fn.tenancy, def.tenancy),
 	}
 	out.env = pick(fn.env, def.env)
 	if fn.env.set && def.env.set {
@@ -170,6 +175,7 @@ func build(name string, at Pos, s spec) *Function {
 		Description:  s.description.v,
 		Role:         s.role.v,
 		Drift:        or(s.drift, DriftConfig{}),
+		Tenancy:      or(s.tenancy, ""),
 		Pos:          at,
 	}
 }

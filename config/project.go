@@ -135,12 +135,23 @@ type Function struct {
 	Description, Role string
 	// Drift holds drift settings.
 	Drift DriftConfig
+	// Tenancy is TenancyPerTenant for a function with Lambda's tenant
+	// isolation (every invocation names a tenant, and a tenant's execution
+	// environments serve no other), empty otherwise.
+	Tenancy string
 	// Kind is set by the loader: the catalog family of Runtime, except that an
 	// OS-only runtime (provided*) whose handler is a directory of Go code is FamilyGo.
 	Kind string
 	// Pos is where the function's key appears in the project file.
 	Pos Pos
 }
+
+// TenancyPerTenant is Lambda's one TenantIsolationMode: each tenant gets
+// execution environments of its own.
+const TenancyPerTenant = "PER_TENANT"
+
+// PerTenant reports whether the function isolates tenants.
+func (f *Function) PerTenant() bool { return f.Tenancy == TenancyPerTenant }
 
 // RuntimeInfo returns the catalog entry of the function's runtime.
 func (f *Function) RuntimeInfo() (Runtime, bool) { return LookupRuntime(f.Runtime) }

@@ -209,6 +209,37 @@ func TestURLInvokeMode(t *testing.T) {
 	}
 }
 
+func TestTenancy(t *testing.T) {
+	runRules(t, []ruleCase{
+		{name: "PER_TENANT", yaml: fn + "    tenancy: PER_TENANT\n"},
+		{name: "lower case", yaml: fn + "    tenancy: per-tenant\n",
+			want:  []string{`6:14: tenancy must be PER_TENANT, got "per-tenant"`},
+			hints: []string{"did you mean `PER_TENANT`?"}},
+		{name: "unknown mode", yaml: fn + "    tenancy: shared\n",
+			want: []string{`6:14: tenancy must be PER_TENANT, got "shared"`}},
+		{name: "with a url", yaml: fn + "    tenancy: PER_TENANT\n    url: true\n",
+			want: []string{"6:14: function `f` has tenancy PER_TENANT and a url: Lambda does not give function URLs to tenant-isolated functions"}},
+		{name: "url from defaults", yaml: "app: a\ndefaults: {url: true}\nfunctions:\n  f:\n    handler: app.handler\n    runtime: python3.12\n    tenancy: PER_TENANT\n",
+			want: []string{"7:14: function `f` has tenancy PER_TENANT and a url: Lambda does not give function URLs to tenant-isolated functions"}},
+	})
+	for _, tc := range []struct {
+		yaml string
+		want bool
+	}{
+		{fn, false},
+		{fn + "    tenancy: PER_TENANT\n", true},
+		{"app: a\ndefaults: {tenancy: PER_TENANT}\nfunctions:\n  f:\n    handler: app.handler\n    runtime: python3.12\n", true},
+	} {
+		p, errs := load(t, tc.yaml, nil, "app.py")
+		if p == nil {
+			t.Fatalf("Load failed:\n%v", errs)
+		}
+		if got := p.Function("f").PerTenant(); got != tc.want {
+			t.Errorf("PerTenant() = %v, want %v for\n%s", got, tc.want, tc.yaml)
+		}
+	}
+}
+
 func TestNames(t *testing.T) {
 	long := strings.Repeat("x", 60)
 	runRules(t, []ruleCase{
