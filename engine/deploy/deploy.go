@@ -138,6 +138,9 @@ func (d *Deployer) syncFunction(ctx context.Context, p *config.Project, s spec, 
 		return nil, fmt.Errorf("%s: %w (it lacks the tags %s=%s, %s=%s)", s.name, ErrNotOwned, TagApp, p.App, TagStage, p.Stage)
 	}
 	cur := got.Configuration
+	if err := s.tenancyChange(cur); err != nil {
+		return nil, err
+	}
 	codeChanged := aws.ToString(cur.CodeSha256) != art.Sha256 || currentArch(cur) != s.arch
 	conf := s.configChanges(cur)
 	if codeChanged {

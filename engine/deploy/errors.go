@@ -25,6 +25,9 @@ var (
 	ErrAccessDenied = errors.New("access denied")
 	// ErrNotOwned means a function with the deployed name exists but lambdev did not create it.
 	ErrNotOwned = errors.New("function exists but is not managed by lambdev")
+	// ErrTenancyChanged means the declared tenancy differs from the deployed
+	// function's, which Lambda fixes when it creates the function.
+	ErrTenancyChanged = errors.New("tenant isolation cannot change after a function is created")
 )
 
 // hints in priority order: the first sentinel an error wraps picks the hint.
@@ -40,6 +43,7 @@ var hints = []struct {
 	{ErrThrottled, "AWS is rate-limiting this account; deploy again in a minute or lower the deploy parallelism"},
 	{ErrAccessDenied, "the credentials need lambda:* on the stage's functions and iam:CreateRole/AttachRolePolicy/PassRole on lambdev-* roles"},
 	{ErrNotOwned, "rename the function or tag the existing one with lambdev:app and lambdev:stage to let lambdev manage it"},
+	{ErrTenancyChanged, "delete the function (`aws lambda delete-function`, or `lambdev remove` for the whole stage) and deploy again to recreate it with the new tenancy"},
 }
 
 // Hint returns advice for the first known cause wrapped in err, or "".

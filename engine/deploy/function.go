@@ -19,6 +19,7 @@ type spec struct {
 	arch                                      types.Architecture
 	memory, timeout                           int32
 	env                                       map[string]string
+	tenancy                                   types.TenantIsolationMode // "" for none
 }
 
 func newSpec(p *config.Project, t Target, role string) spec {
@@ -31,6 +32,9 @@ func newSpec(p *config.Project, t Target, role string) spec {
 	}
 	if f.Role != "" {
 		s.role = f.Role
+	}
+	if f.PerTenant() {
+		s.tenancy = types.TenantIsolationModePerTenant
 	}
 	if s.runtime == "" {
 		s.runtime = f.Runtime
@@ -90,6 +94,26 @@ func (s spec) configChanges(cur *types.FunctionConfiguration) []string {
 	return out
 }
 
+// tenancyChange refuses a deployed function whose tenant isolation differs
+// from s: Lambda fixes it when it creates the function.
+func (s spec) tenancyChange(cur *types.FunctionConfiguration) error {
+	var deployed types.TenantIsolationMode
+	if cur.TenancyConfig != nil {
+		deployed = cur.TenancyConfig.TenantIsolationMode
+	}
+	if deployed == s.tenancy {
+		return nil
+	}
+	return fmt.Errorf("%s: %w (deployed: %s, declared: %s)", s.name, ErrTenancyChanged, tenancyName(deployed), tenancyName(s.tenancy))
+}
+
+func tenancyName(m types.TenantIsolationMode) string {
+	if m == "" {
+		return "none"
+	}
+	return string(m)
+}
+
 func currentArch(cur *types.FunctionConfiguration) types.Architecture {
 	if len(cur.Architectures) == 0 {
 		return types.ArchitectureX8664
@@ -98,7 +122,7 @@ func currentArch(cur *types.FunctionConfiguration) types.Architecture {
 }
 
 func (s spec) create(a *Artifact, p *config.Project) *lambda.CreateFunctionInput {
-	return &lambda.CreateFunctionInput{
+	in := &lambda.CreateFunctionInput{
 		FunctionName:  aws.String(s.name),
 		Role:          aws.String(s.role),
 		Runtime:       types.Runtime(s.runtime),
@@ -112,6 +136,10 @@ func (s spec) create(a *Artifact, p *config.Project) *lambda.CreateFunctionInput
 		Description:   aws.String(s.description),
 		Tags:          map[string]string{TagApp: p.App, TagStage: p.Stage},
 	}
+	if s.tenancy != "" {
+		in.TenancyConfig = &types.TenancyConfig{TenantIsolationMode: s.tenancy}
+	}
+	return in
 }
 
 func (s spec) updateConfig() *lambda.UpdateFunctionConfigurationInput {

@@ -24,7 +24,7 @@ const (
 // overrides cloud dev needs to deploy the relay bridge in its place.
 type Target struct {
 	// Function is the declared function; its name, memory, timeout, architecture,
-	// description, role and URL are deployed as declared.
+	// description, role, tenancy and URL are deployed as declared.
 	Function *config.Function
 	// Runtime is the effective runtime; empty means Function.Runtime.
 	Runtime string
