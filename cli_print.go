@@ -103,11 +103,14 @@ func (p *printer) event(ev engine.Event) {
 	case engine.LogLine:
 		p.line("%s %-12s | %s", ts, e.Function, e.Line)
 	case engine.InvocationFinished:
-		retry := ""
-		if e.Request.Retry > 0 {
-			retry = fmt.Sprintf(" [Event retry %d]", e.Request.Retry)
+		extra := ""
+		if e.Request.TenantID != "" {
+			extra = fmt.Sprintf(" [tenant %s]", e.Request.TenantID)
 		}
-		p.line("%s %-12s %s%s", ts, e.Result.Function, summarize(e.Result), retry)
+		if e.Request.Retry > 0 {
+			extra += fmt.Sprintf(" [Event retry %d]", e.Request.Retry)
+		}
+		p.line("%s %-12s %s%s", ts, e.Result.Function, summarize(e.Result), extra)
 	case engine.AsyncAttemptFailed:
 		next := fmt.Sprintf("Lambda retries it in %s", e.RetryIn)
 		if e.RetryIn == 0 {
@@ -182,6 +185,7 @@ type invocationStartedJSON struct {
 	RequestID string        `json:"requestId"`
 	Retry     int           `json:"retry"`
 	Source    engine.Source `json:"source"`
+	TenantID  string        `json:"tenantId,omitempty"`
 	Time      string        `json:"time"`
 	Type      string        `json:"type"`
 }
@@ -205,6 +209,7 @@ type invocationFinishedJSON struct {
 	RequestID    string         `json:"requestId"`
 	Response     any            `json:"response"`
 	Streamed     int64          `json:"streamedBytes,omitempty"`
+	TenantID     string         `json:"tenantId,omitempty"`
 	Time         string         `json:"time"`
 	Type         string         `json:"type"`
 }
@@ -215,14 +220,14 @@ func eventJSONValue(ev engine.Event) any {
 	switch e := ev.(type) {
 	case engine.InvocationStarted:
 		return invocationStartedJSON{Cold: e.Cold, Function: e.Function, RequestID: e.RequestID, Retry: e.Retry,
-			Source: e.Source, Time: e.Time.Format(time.RFC3339Nano), Type: "invocation-started"}
+			Source: e.Source, TenantID: e.TenantID, Time: e.Time.Format(time.RFC3339Nano), Type: "invocation-started"}
 	case engine.LogLine:
 		return logLineJSON{Function: e.Function, Line: e.Line, RequestID: e.RequestID, Time: e.Time.Format(time.RFC3339Nano), Type: "log"}
 	case engine.InvocationFinished:
 		r := e.Result
 		v := invocationFinishedJSON{Cold: r.Cold, DurationMs: float64(r.Duration.Microseconds()) / 1000,
 			Function: r.Function, MaxMemoryMB: r.MaxMemoryMB, Outcome: r.Outcome, RequestID: r.RequestID,
-			Response: rawOrString(r.Payload), Streamed: r.Streamed, Time: e.Time.Format(time.RFC3339Nano), Type: "invocation-finished"}
+			Response: rawOrString(r.Payload), Streamed: r.Streamed, TenantID: e.Request.TenantID, Time: e.Time.Format(time.RFC3339Nano), Type: "invocation-finished"}
 		if r.Error != nil {
 			v.ErrorMessage, v.ErrorType = &r.Error.Message, &r.Error.Type
 		}

@@ -25,6 +25,11 @@ func TestHotEventsEncodeAsTheirMaps(t *testing.T) {
 	}{
 		{engine.InvocationStarted{At: at, RequestID: "r1", Function: "api", Source: engine.SourceURL, Cold: true, Retry: 2},
 			map[string]any{"type": "invocation-started", "function": "api", "requestId": "r1", "source": engine.SourceURL, "cold": true, "retry": 2}},
+		{engine.InvocationStarted{At: at, RequestID: "r4", Function: "api", Source: engine.SourceAPI, TenantID: "blue"},
+			map[string]any{"type": "invocation-started", "function": "api", "requestId": "r4", "source": engine.SourceAPI, "cold": false, "retry": 0, "tenantId": "blue"}},
+		{engine.InvocationFinished{At: at, Request: engine.Request{Function: "api", TenantID: "blue"}, Result: streamed},
+			map[string]any{"type": "invocation-finished", "function": "api", "requestId": "r3", "outcome": engine.OutcomeOK,
+				"durationMs": 0.0, "cold": false, "maxMemoryMB": 0, "response": "data: 1", "streamedBytes": 70000, "tenantId": "blue"}},
 		{engine.LogLine{At: at, Function: "api", RequestID: "r1", Line: "<tag> & \"quoted\"\ttab \u2028"},
 			map[string]any{"type": "log", "function": "api", "requestId": "r1", "line": "<tag> & \"quoted\"\ttab \u2028"}},
 		{engine.InvocationFinished{At: at, Request: req, Result: ok},

@@ -20,9 +20,10 @@ import (
 )
 
 func runInvoke(g *globals, args []string) error {
-	payloadArg := "{}"
-	rest, err := g.commandFlags("invoke", "invoke NAME [--payload JSON|@file|-]", reorder(args), func(fs *flag.FlagSet) {
+	payloadArg, tenant := "{}", ""
+	rest, err := g.commandFlags("invoke", "invoke NAME [--payload JSON|@file|-] [--tenant-id ID]", reorder(args), func(fs *flag.FlagSet) {
 		fs.StringVar(&payloadArg, "payload", payloadArg, "event: inline JSON, @file, or - for stdin")
+		fs.StringVar(&tenant, "tenant-id", "", "the tenant of a tenant-isolated function (tenancy: PER_TENANT)")
 	})
 	if err != nil {
 		return err
@@ -39,17 +40,22 @@ func runInvoke(g *globals, args []string) error {
 		return err
 	}
 	name := rest[0]
-	if p.Function(name) == nil {
+	f := p.Function(name)
+	if f == nil {
 		return usageErr("no function %q in %s (functions: %s)", name, relPath(p.File), strings.Join(p.Names(), ", "))
 	}
+	if err := engine.CheckTenant(f, tenant); err != nil {
+		return usageErr("%v", err)
+	}
+	req := engine.Request{Function: name, Payload: payload, Source: engine.SourceCLI, TenantID: tenant}
 	if s, ok := readSession(p); ok {
-		err := invokeRemote(g, s.Endpoint, name, payload)
+		err := invokeRemote(g, s.Endpoint, req)
 		if !errors.Is(err, errSessionGone) {
 			return err
 		}
 		fmt.Fprintf(g.stderr, "lambdev: the dev session at %s does not answer; running %s once\n", s.Endpoint, name)
 	}
-	return invokeOnce(g, p, name, payload)
+	return invokeOnce(g, p, req)
 }
 
 // reorder moves flags after the function name in front of it, so both
@@ -85,13 +91,13 @@ func readPayload(arg string) ([]byte, error) {
 }
 
 // invokeOnce runs the function in a short-lived engine.
-func invokeOnce(g *globals, p *config.Project, name string, payload []byte) error {
+func invokeOnce(g *globals, p *config.Project, req engine.Request) error {
 	eng, err := engine.New(p, engine.Options{})
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
-	res, err := eng.Invoke(context.Background(), engine.Request{Function: name, Payload: payload, Source: engine.SourceCLI})
+	res, err := eng.Invoke(context.Background(), req)
 	if err != nil {
 		return failure(err, "")
 	}
@@ -103,9 +109,13 @@ func invokeOnce(g *globals, p *config.Project, name string, payload []byte) erro
 var errSessionGone = errors.New("dev session unreachable")
 
 // invokeRemote calls the running session's Invoke API.
-func invokeRemote(g *globals, endpoint, name string, payload []byte) error {
-	req, _ := http.NewRequest(http.MethodPost, endpoint+"/2015-03-31/functions/"+name+"/invocations", bytes.NewReader(payload))
+func invokeRemote(g *globals, endpoint string, in engine.Request) error {
+	name := in.Function
+	req, _ := http.NewRequest(http.MethodPost, endpoint+"/2015-03-31/functions/"+name+"/invocations", bytes.NewReader(in.Payload))
 	req.Header.Set("X-Amz-Log-Type", "Tail")
+	if in.TenantID != "" {
+		req.Header.Set("X-Amz-Tenant-Id", in.TenantID)
+	}
 	client := &http.Client{Timeout: 16 * time.Minute}
 	resp, err := client.Do(req)
 	if errors.Is(err, syscall.ECONNREFUSED) { // nothing listens: the event was never delivered

@@ -112,6 +112,29 @@ func TestInvokeOnceRunsTheFunction(t *testing.T) {
 	}
 }
 
+// lambdev invoke passes --tenant-id to a tenant-isolated function, and
+// refuses, as a usage error, to invoke one without it.
+func TestInvokeOnceWithATenant(t *testing.T) {
+	isolateCache(t)
+	dir := t.TempDir()
+	yaml := "app: tenants\nfunctions:\n  t:\n    handler: app.handler\n    runtime: python3.12\n    tenancy: PER_TENANT\n"
+	code := "def handler(event, context):\n    return {'tenant': context.tenant_id}\n"
+	for name, body := range map[string]string{"lambdev.yaml": yaml, "app.py": code} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file := filepath.Join(dir, "lambdev.yaml")
+	out, errOut, exit := cli(t, "invoke", "t", "-f", file, "--tenant-id", "blue")
+	if exit != 0 || !strings.Contains(out, `"tenant": "blue"`) {
+		t.Errorf("--tenant-id blue: exit %d stdout %q stderr %q", exit, out, errOut)
+	}
+	_, errOut, exit = cli(t, "invoke", "t", "-f", file)
+	if exit != exitUsage || !strings.Contains(errOut, "must name a tenant") {
+		t.Errorf("no tenant: exit %d stderr %q, want 2 saying a tenant is needed", exit, errOut)
+	}
+}
+
 // TestCIDeployAgainstMoto deploys the sample with --ci --json against a real
 // moto server, then again (unchanged), then removes it.
 func TestCIDeployAgainstMoto(t *testing.T) {

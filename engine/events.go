@@ -59,6 +59,8 @@ type WorkerStarted struct {
 	Worker     int
 	PID        int
 	Generation int
+	// Tenant is the tenant the worker serves, of a tenant-isolated function.
+	Tenant string
 }
 
 // WorkerStopped reports a worker process that ended, and why.
@@ -78,6 +80,8 @@ type InvocationStarted struct {
 	Source    Source
 	Payload   []byte
 	Cold      bool
+	// TenantID is the invocation's tenant, of a tenant-isolated function.
+	TenantID string
 	// Retry is the retry number of an Event invocation (0: first attempt);
 	// a retry keeps the request id of its first attempt.
 	Retry int

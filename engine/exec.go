@@ -30,7 +30,7 @@ func (e *Engine) Invoke(ctx context.Context, req Request) (Result, error) {
 	defer e.inflight.Add(-1)
 	var res Result
 	for attempt := 0; ; attempt++ {
-		w, cold, err := fn.acquire(ctx, false)
+		w, cold, err := fn.acquire(ctx, false, req.TenantID)
 		if err != nil {
 			if errors.Is(err, ErrClosed) || ctx.Err() != nil {
 				return Result{}, err
@@ -96,6 +96,9 @@ func (e *Engine) check(req *Request) (*function, error) {
 	if len(req.Payload) > limit {
 		return nil, fmt.Errorf("%w: %d bytes exceeds the %d byte limit", ErrPayloadTooLarge, len(req.Payload), limit)
 	}
+	if err := CheckTenant(fn.cfg, req.TenantID); err != nil {
+		return nil, err
+	}
 	if e.ctx.Err() != nil {
 		return nil, ErrClosed
 	}
@@ -115,7 +118,7 @@ func (fn *function) run(w *worker, req *Request, cold, announce bool) (Result, b
 	r := &running{req: req, id: req.RequestID}
 	r.logs.max = maxInvocationLogs
 	if announce {
-		fn.eng.publish(InvocationStarted{At: now(), RequestID: req.RequestID, Function: fn.cfg.Name, Source: req.Source, Payload: req.Payload, Cold: cold, Retry: req.Retry})
+		fn.eng.publish(InvocationStarted{At: now(), RequestID: req.RequestID, Function: fn.cfg.Name, Source: req.Source, Payload: req.Payload, Cold: cold, TenantID: req.TenantID, Retry: req.Retry})
 	}
 	res := Result{RequestID: req.RequestID, Function: fn.cfg.Name, Cold: cold, Started: time.Now()}
 	if cold {
@@ -142,6 +145,7 @@ func (fn *function) run(w *worker, req *Request, cold, announce bool) (Result, b
 		TraceID:         req.TraceID,
 		ClientContext:   req.ClientContext,
 		CognitoIdentity: req.CognitoIdentity,
+		TenantID:        req.TenantID,
 	}
 	var tee *previewStream
 	if req.Stream != nil {

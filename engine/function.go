@@ -146,7 +146,11 @@ func (fn *function) startPrepareLocked() chan struct{} {
 // While a reload is under way (reloading > 0) a caller finding no warm worker
 // waits for the reload's own new worker rather than cold-starting another,
 // unless it is that reload (self).
-func (fn *function) acquire(ctx context.Context, self bool) (*worker, bool, error) {
+//
+// tenant is the invocation's tenant (tenant.go): a tenant-isolated function
+// gives it only a worker of its own or one no tenant has used, and at the
+// concurrency limit retires another tenant's idle worker to start one.
+func (fn *function) acquire(ctx context.Context, self bool, tenant string) (*worker, bool, error) {
 	gen, err := fn.prepared(ctx)
 	if err != nil {
 		return nil, false, err
@@ -160,16 +164,13 @@ func (fn *function) acquire(ctx context.Context, self bool) (*worker, bool, erro
 		if fn.gen != nil {
 			gen = fn.gen
 		}
-		for len(fn.idle) > 0 {
-			w := fn.idle[len(fn.idle)-1]
-			fn.idle = fn.idle[:len(fn.idle)-1]
-			if w.alive() && w.gen == gen {
-				fn.mu.Unlock()
-				return w, false, nil
-			}
-			w.kill()
+		if w := fn.takeIdleLocked(gen, tenant); w != nil {
+			fn.mu.Unlock()
+			return w, false, nil
 		}
-		if fn.count < fn.cfg.Concurrency && (self || fn.reloading == 0) {
+		if fn.count >= fn.cfg.Concurrency && tenant != "" && fn.evictOtherTenantLocked() {
+			// Its exit frees a slot (workerGone broadcasts): wait for it below.
+		} else if fn.count < fn.cfg.Concurrency && (self || fn.reloading == 0) {
 			fn.count++
 			fn.nextID++
 			id := fn.nextID
@@ -182,7 +183,8 @@ func (fn *function) acquire(ctx context.Context, self bool) (*worker, bool, erro
 				fn.mu.Unlock()
 				return nil, false, err
 			}
-			fn.eng.publish(WorkerStarted{At: now(), Function: fn.cfg.Name, Worker: id, PID: w.pid(), Generation: gen.n})
+			w.tenant = tenant
+			fn.eng.publish(WorkerStarted{At: now(), Function: fn.cfg.Name, Worker: id, PID: w.pid(), Generation: gen.n, Tenant: tenant})
 			return w, true, nil
 		}
 		wait := fn.changedLocked()
@@ -362,7 +364,7 @@ func (fn *function) warm(ctx context.Context, start bool) string {
 	if w != nil {
 		w.unhold()
 	} else {
-		w, _, err = fn.acquire(ctx, true)
+		w, _, err = fn.acquire(ctx, true, "")
 	}
 	if err != nil {
 		if ctx.Err() != nil {

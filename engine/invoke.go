@@ -27,6 +27,10 @@ var (
 	// ErrAsyncQueueFull refuses an Event invocation while the ones not yet
 	// done hold Options.AsyncQueueBytes of payload.
 	ErrAsyncQueueFull = errors.New("too many Event invocations queued")
+	// ErrTenant refuses an invocation whose tenant id does not fit the
+	// function: missing for a tenant-isolated one (tenancy: PER_TENANT),
+	// present for another, or not a valid tenant id.
+	ErrTenant = errors.New("invalid tenant id")
 )
 
 // Source says where an invocation came from.
@@ -54,6 +58,9 @@ type Request struct {
 	ClientContext string
 	// CognitoIdentity is the Cognito identity JSON, if any.
 	CognitoIdentity string
+	// TenantID names the tenant of a tenant-isolated function's invocation
+	// (X-Amz-Tenant-Id); it must be empty for any other function.
+	TenantID string
 	// TraceID is the X-Ray trace header; generated when empty.
 	TraceID string
 	// Deadline overrides the function timeout when non-zero (relayed invocations).

@@ -36,6 +36,7 @@ type worker struct {
 	hold    *os.File      // a spare's go-ahead pipe, nil once released
 	spare   bool          // held and not counted in fn.count (guarded by fn.mu)
 	begun   bool          // an invocation has begun (used by the one running it)
+	tenant  string        // the tenant it serves, of a tenant-isolated function (guarded by fn.mu)
 
 	mu      sync.Mutex
 	cur     *running // invocation in flight, nil when idle

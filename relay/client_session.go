@@ -168,7 +168,7 @@ func (c *Client) execute(m *wire.Message, rs *relayStream) wire.Message {
 	req := engine.Request{
 		Function: inv.Function, Payload: m.Payload, RequestID: m.ID,
 		ClientContext: inv.ClientContext, CognitoIdentity: inv.CognitoIdentity,
-		TraceID: inv.TraceID, Deadline: deadline, Source: engine.SourceRelay,
+		TraceID: inv.TraceID, TenantID: inv.TenantID, Deadline: deadline, Source: engine.SourceRelay,
 	}
 	ctx, cancel := context.WithDeadline(c.ctx, deadline)
 	defer cancel()
@@ -207,6 +207,8 @@ func (c *Client) refusal(id, fn string, err error) wire.Message {
 			fmt.Sprintf("function %s is not in the lambdev project for app %s stage %s", fn, c.opts.App, c.opts.Stage))
 	case errors.Is(err, engine.ErrPayloadTooLarge):
 		return wire.Fail(id, wire.ErrTypePayloadTooLarge, err.Error())
+	case errors.Is(err, engine.ErrTenant):
+		return wire.Fail(id, wire.ErrTypeInvalid, err.Error())
 	}
 	return wire.Fail(id, wire.ErrTypeEngine, "lambdev dev could not run the invocation: "+err.Error())
 }

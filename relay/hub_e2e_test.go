@@ -1,6 +1,7 @@
 package relay
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -33,6 +34,35 @@ func TestBridgeEndToEnd(t *testing.T) {
 	t.Run("dev session killed mid-invocation", func(t *testing.T) { testDevKilled(t, bin, eng) })
 	t.Run("frozen sandbox reconnects", func(t *testing.T) { testFrozenBridge(t, bin, eng) })
 	t.Run("missing environment is an init error", func(t *testing.T) { testInitError(t, bin) })
+	t.Run("tenant id relayed", func(t *testing.T) { testTenant(t, bin, eng) })
+}
+
+// The tenant Lambda names in Lambda-Runtime-Aws-Tenant-Id reaches the local
+// handler of a tenant-isolated function; an invocation without one is
+// refused there, as Lambda itself would.
+func testTenant(t *testing.T, bin string, eng *engine.Engine) {
+	_, url := startHub(t, HubOptions{})
+	connectDev(t, url, testToken, eng, nil)
+	b := startBridge(t, bin, url, testToken, "tenants")
+	b.ready(t)
+	invoke := func(tenant string) runtimeapi.Answer {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		ans, err := b.api.Invoke(ctx, runtimeapi.Invocation{
+			RequestID: "tenant-" + itoa(requestSeq.Add(1)), Payload: []byte(`{}`), Deadline: time.Now().Add(20 * time.Second),
+			FunctionARN: "arn:aws:lambda:us-east-1:123456789012:function:hello-dev-tenants", TenantID: tenant,
+		})
+		if err != nil {
+			t.Fatalf("invoke as %q: %v; bridge output:\n%s", tenant, err, b.out.String())
+		}
+		return ans
+	}
+	if ans := invoke("blue"); ans.Kind != runtimeapi.KindResponse || string(ans.Body) != `{"tenant": "blue"}` {
+		t.Errorf("as blue: %s %s", ans.Kind, ans.Body)
+	}
+	if ans := invoke(""); ans.Kind != runtimeapi.KindError || ans.ErrorType != wire.ErrTypeInvalid || !strings.Contains(string(ans.Body), "must name a tenant") {
+		t.Errorf("without a tenant: %s %s %s", ans.Kind, ans.ErrorType, ans.Body)
+	}
 }
 
 func testInitError(t *testing.T, bin string) {

@@ -283,13 +283,13 @@ func (s *gateStream) Write(p []byte) (int, error) {
 // The bridge keeps reading its link (the window bounds what waits there),
 // so the hub's writes to it never time out and its pings are answered;
 // the dev session, held to the window, answers other invocations. With the
-// hub pinging every 100 ms and giving up on a write after 300 ms, a second
+// hub pinging every 250 ms and giving up on a write after 1 s, a second
 // bridge's invocation completes while the window is full, the client then
-// stays stalled for another second, and then reads on: all 64 MiB arrive.
+// stays stalled for 3 s more, and then reads on: all 64 MiB arrive.
 func TestBridgeStreamSurvivesAStalledClient(t *testing.T) {
 	f := newStreamGateway(t)
 	bin := buildBridge(t)
-	hub, url := startHub(t, HubOptions{PingInterval: 100 * time.Millisecond, WriteTimeout: 300 * time.Millisecond})
+	hub, url := startHub(t, HubOptions{PingInterval: 250 * time.Millisecond, WriteTimeout: time.Second})
 	connectDev(t, url, testToken, f.eng, nil)
 	b := startBridge(t, bin, url, testToken, "gostream", "LAMBDEV_STREAM=1")
 	other := startBridge(t, bin, url, testToken, "gourl")
@@ -309,7 +309,7 @@ func TestBridgeStreamSurvivesAStalledClient(t *testing.T) {
 	if ans.Kind != runtimeapi.KindResponse || len(ans.Body) != 5 {
 		t.Fatalf("another invocation while the stream was held: %s %s (%q)", ans.Kind, ans.ErrorType, ans.Body)
 	}
-	time.AfterFunc(time.Second, func() { close(s.gate) }) // the stall under test, not a synchronisation
+	time.AfterFunc(3*time.Second, func() { close(s.gate) }) // the stall under test, not a synchronisation
 	select {
 	case ans := <-done:
 		if ans.Kind != runtimeapi.KindResponse || s.n.Load() != size {

@@ -115,6 +115,7 @@ func (g *Gateway) parseInvoke(r *http.Request, ref string) (engine.Request, int,
 		req.ClientContext = string(dec)
 	}
 	req.TraceID = r.Header.Get("X-Amzn-Trace-Id")
+	req.TenantID = r.Header.Get("X-Amz-Tenant-Id")
 	body, err := io.ReadAll(io.LimitReader(r.Body, engine.MaxSyncPayload+1))
 	if err != nil {
 		return req, http.StatusBadRequest, "InvalidRequestContentException", "Could not read request body: " + err.Error()
@@ -174,6 +175,8 @@ func (g *Gateway) writeEngineError(w http.ResponseWriter, req engine.Request, er
 		}
 		writeAWSError(w, http.StatusRequestEntityTooLarge, "RequestTooLargeException",
 			fmt.Sprintf("Request must be smaller than %d bytes for the InvokeFunction operation", limit))
+	case errors.Is(err, engine.ErrTenant):
+		writeAWSError(w, http.StatusBadRequest, "InvalidParameterValueException", strings.TrimPrefix(err.Error(), engine.ErrTenant.Error()+": "))
 	case errors.Is(err, engine.ErrAsyncQueueFull):
 		writeAWSError(w, http.StatusTooManyRequests, "TooManyRequestsException", "Rate Exceeded.")
 	case errors.Is(err, engine.ErrClosed):

@@ -26,8 +26,8 @@ type (
 	invokeAction    struct{ fn string }
 	editAction      struct{ fn string }
 	replayAction    struct {
-		fn      string
-		payload []byte
+		fn, tenant string
+		payload    []byte
 	}
 	replayDetailAction   struct{ seq uint64 }
 	openInvocationAction struct{ seq uint64 }
@@ -92,12 +92,12 @@ func (m *Model) perform(a action) tea.Cmd {
 	case reloadAllAction:
 		return call("reload all", false, func() error { eng.ReloadAll(); return nil })
 	case invokeAction:
-		return m.invoke(a.fn, m.payload(a.fn))
+		return m.invoke(a.fn, m.payload(a.fn), "")
 	case replayAction:
-		return m.invoke(a.fn, a.payload)
+		return m.invoke(a.fn, a.payload, a.tenant)
 	case replayDetailAction:
 		if v := m.inv.hist.bySeq(a.seq); v != nil {
-			return m.invoke(v.function, v.request)
+			return m.invoke(v.function, v.request, v.tenant)
 		}
 	case editAction:
 		return editCmd(a.fn, m.payload(a.fn))
@@ -130,10 +130,15 @@ func (m *Model) payload(fn string) []byte {
 	return defaultPayload
 }
 
-// invoke sends one invocation from the workbench.
-func (m *Model) invoke(fn string, payload []byte) tea.Cmd {
+// invoke sends one invocation from the workbench. A replay keeps its
+// tenant; a new invocation of a tenant-isolated function goes as the
+// tenant it was last invoked as (here or elsewhere), or as DefaultTenant.
+func (m *Model) invoke(fn string, payload []byte, tenant string) tea.Cmd {
 	m.payloads[fn] = payload
-	req := engine.Request{Function: fn, Payload: payload, Source: engine.SourceCLI, RequestID: engine.NewRequestID()}
+	if f := m.eng.Project().Function(fn); tenant == "" && f != nil && f.PerTenant() {
+		tenant = m.inv.lastTenant(fn)
+	}
+	req := engine.Request{Function: fn, Payload: payload, Source: engine.SourceCLI, RequestID: engine.NewRequestID(), TenantID: tenant}
 	ctx, eng := m.ctx, m.eng
 	return func() tea.Msg {
 		res, err := eng.Invoke(ctx, req)
@@ -173,7 +178,7 @@ func (m Model) onResult(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.watching = msg.on
 	case invokedMsg:
 		if msg.err != nil {
-			m.inv.add(&invocation{function: msg.req.Function, source: msg.req.Source, started: m.opts.Now(),
+			m.inv.add(&invocation{function: msg.req.Function, source: msg.req.Source, tenant: msg.req.TenantID, started: m.opts.Now(),
 				request: msg.req.Payload, rejected: msg.err.Error()})
 			m.setFlash(fmt.Sprintf("invoke %s: %v", msg.req.Function, msg.err), true)
 			return m, nil
@@ -199,7 +204,7 @@ func (m Model) onEdited(msg editedMsg) (tea.Model, tea.Cmd) {
 		m.setFlash(fmt.Sprintf("payload for %s is not valid JSON; press e to fix it", msg.fn), true)
 		return m, nil
 	}
-	return m, m.invoke(msg.fn, msg.payload)
+	return m, m.invoke(msg.fn, msg.payload, "")
 }
 
 // editorCommand is $VISUAL or $EDITOR (with its arguments) on path; vi when neither is set.

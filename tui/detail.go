@@ -117,6 +117,9 @@ func renderInvocation(st Styles, v *invocation) string {
 	field("request", v.id)
 	field("function", v.function)
 	field("source", string(v.source))
+	if v.tenant != "" {
+		field("tenant", printable(v.tenant))
+	}
 	field("started", v.started.Format("2006-01-02 15:04:05.000"))
 	field("status", v.status())
 	if v.rejected != "" {

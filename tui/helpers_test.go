@@ -112,7 +112,11 @@ func (f *fakeEngine) Live() map[string]bool {
 func (f *fakeEngine) Subscribe(int) *engine.Subscription { return &engine.Subscription{C: f.ch} }
 
 func (f *fakeEngine) Invoke(_ context.Context, req engine.Request) (engine.Result, error) {
-	f.record("Invoke %s %s %s", req.Function, req.Payload, req.Source)
+	tenant := ""
+	if req.TenantID != "" {
+		tenant = " tenant=" + req.TenantID
+	}
+	f.record("Invoke %s %s %s%s", req.Function, req.Payload, req.Source, tenant)
 	if f.proj.Function(req.Function) == nil {
 		return engine.Result{}, fmt.Errorf("%w: %s", engine.ErrFunctionNotFound, req.Function)
 	}
@@ -123,7 +127,7 @@ func (f *fakeEngine) Invoke(_ context.Context, req engine.Request) (engine.Resul
 	res := engine.Result{RequestID: id, Function: req.Function, Outcome: engine.OutcomeOK,
 		Payload: []byte(`{"statusCode":200,"body":"hi"}`), Duration: 12 * time.Millisecond,
 		Logs: []byte("START RequestId: " + id + "\nhello from " + req.Function + "\nEND\n"), Started: t0, Finished: t0}
-	f.ch <- engine.InvocationStarted{At: engine.At{Time: t0}, RequestID: id, Function: req.Function, Source: req.Source, Payload: req.Payload}
+	f.ch <- engine.InvocationStarted{At: engine.At{Time: t0}, RequestID: id, Function: req.Function, Source: req.Source, Payload: req.Payload, TenantID: req.TenantID}
 	f.ch <- engine.InvocationFinished{At: engine.At{Time: t0}, Request: req, Result: res}
 	return res, nil
 }

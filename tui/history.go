@@ -25,6 +25,7 @@ type invocation struct {
 	id       string
 	function string
 	source   engine.Source
+	tenant   string // of a tenant-isolated function's invocation
 	started  time.Time
 	request  []byte
 	cold     bool
@@ -57,7 +58,7 @@ func (v *invocation) matches(q string) bool {
 		return true
 	}
 	if v.hay == "" {
-		v.hay = strings.ToLower(v.function + "\x00" + v.id + "\x00" + v.preview)
+		v.hay = strings.ToLower(v.function + "\x00" + v.id + "\x00" + v.tenant + "\x00" + v.preview)
 	}
 	return strings.Contains(v.hay, q) || strings.Contains(v.status(), q)
 }

@@ -27,6 +27,19 @@ type invocationsPane struct {
 	sel, top  uint64   // selected and first visible seq; 0 = newest
 	width     int
 	height    int
+	tenants   map[string]string // function → the tenant it was last invoked as
+}
+
+// DefaultTenant is the tenant the workbench invokes a tenant-isolated
+// function as until one was seen for it.
+const DefaultTenant = "lambdev"
+
+// lastTenant is the tenant fn was last invoked as, or DefaultTenant.
+func (p *invocationsPane) lastTenant(fn string) string {
+	if t := p.tenants[fn]; t != "" {
+		return t
+	}
+	return DefaultTenant
 }
 
 func newInvocationsPane(st Styles, keys KeyMap, size int) invocationsPane {
@@ -34,7 +47,7 @@ func newInvocationsPane(st Styles, keys KeyMap, size int) invocationsPane {
 	in.Prompt = "/"
 	in.Placeholder = "function or text"
 	in.Cursor.SetMode(cursor.CursorStatic)
-	return invocationsPane{st: st, keys: keys, hist: newHistory(size), input: in}
+	return invocationsPane{st: st, keys: keys, hist: newHistory(size), input: in, tenants: map[string]string{}}
 }
 
 // apply folds an engine event into the history; it returns the entry it
@@ -46,7 +59,7 @@ func (p *invocationsPane) apply(ev engine.Event) *invocation {
 		if v := p.hist.lookup(e.RequestID); v != nil && v.retry == e.Retry {
 			return v
 		}
-		return p.add(&invocation{id: e.RequestID, function: e.Function, source: e.Source, started: e.Time,
+		return p.add(&invocation{id: e.RequestID, function: e.Function, source: e.Source, tenant: e.TenantID, started: e.Time,
 			request: e.Payload, cold: e.Cold, retry: e.Retry, running: true})
 	case engine.LogLine:
 		if v := p.hist.lookup(e.RequestID); v != nil && v.running && len(v.logs) < maxLiveLogs {
@@ -63,7 +76,7 @@ func (p *invocationsPane) apply(ev engine.Event) *invocation {
 func (p *invocationsPane) finish(req engine.Request, res engine.Result) *invocation {
 	v := p.hist.lookup(res.RequestID)
 	if v == nil {
-		v = p.add(&invocation{id: res.RequestID, function: res.Function, source: req.Source,
+		v = p.add(&invocation{id: res.RequestID, function: res.Function, source: req.Source, tenant: req.TenantID,
 			started: res.Started, request: req.Payload})
 	}
 	was := v.matches(p.query)
@@ -79,6 +92,9 @@ func (p *invocationsPane) finish(req engine.Request, res engine.Result) *invocat
 // add appends a row and keeps the filter's matches in step.
 func (p *invocationsPane) add(v *invocation) *invocation {
 	v.preview = preview(v.request, 160)
+	if v.tenant != "" {
+		p.tenants[v.function] = v.tenant
+	}
 	p.hist.add(v)
 	p.hist.account(v)
 	if p.query != "" && v.matches(p.query) {
@@ -233,7 +249,7 @@ func (p invocationsPane) Update(msg tea.KeyMsg) (invocationsPane, action) {
 		}
 	case key.Matches(msg, k.Replay):
 		if v := p.selected(); v != nil && !v.evicted {
-			return p, replayAction{fn: v.function, payload: v.request}
+			return p, replayAction{fn: v.function, payload: v.request, tenant: v.tenant}
 		}
 	}
 	return p, nil
@@ -333,6 +349,9 @@ func (p invocationsPane) viewRow(v *invocation, fw int, current, focused bool) s
 	}
 	if v.result != nil && v.result.Streamed > 0 {
 		req = "streamed " + byteSize(v.result.Streamed) + " · " + req
+	}
+	if v.tenant != "" {
+		req = "tenant " + printable(v.tenant) + " · " + req
 	}
 	row := cur + v.started.Format("15:04:05") + " " + name + " " + p.status(v) + " " +
 		fmt.Sprintf("%7s %-4s ", dur, temp) + p.st.Faint.Render(req)

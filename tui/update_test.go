@@ -159,6 +159,39 @@ func TestReplayAndClear(t *testing.T) {
 	}
 }
 
+// A tenant-isolated function is invoked from the workbench as the tenant
+// it was last invoked as (DefaultTenant before any), a replay keeps its
+// invocation's tenant, and rows and details show it.
+func TestTenantInvocations(t *testing.T) {
+	m, f := newTestModel(t, 100, 30)
+	f.proj.Function("api").Tenancy = config.TenancyPerTenant
+	m = do(t, m, f, "i")
+	if got := f.Calls(); len(got) != 1 || got[0] != "Invoke api {} cli tenant="+DefaultTenant {
+		t.Fatalf("first invoke calls = %q", got)
+	}
+	m = events(m, engine.InvocationStarted{At: at(5), RequestID: "from-sdk", Function: "api", Source: engine.SourceAPI, Payload: []byte(`{"n":1}`), TenantID: "blue"})
+	m = do(t, m, f, "i")
+	if got := f.Calls(); len(got) != 2 || got[1] != "Invoke api {} cli tenant=blue" {
+		t.Fatalf("invoke after blue's invocation: calls = %q", got)
+	}
+	if v := m.View(); !strings.Contains(v, "tenant blue · ") {
+		t.Errorf("rows do not show the tenant:\n%s", v)
+	}
+	m = events(m, engine.InvocationStarted{At: at(6), RequestID: "green-1", Function: "api", Source: engine.SourceAPI, Payload: []byte(`{"n":2}`), TenantID: "green"})
+	m = press(m, "tab")
+	for i := 0; i < 10 && m.inv.selected() != nil && m.inv.selected().id != "from-sdk"; i++ {
+		m = press(m, "j")
+	}
+	m = do(t, m, f, "p")
+	if got := f.Calls(); len(got) != 3 || got[2] != `Invoke api {"n":1} cli tenant=blue` {
+		t.Fatalf("replay of blue's invocation: calls = %q", got)
+	}
+	m = press(m, "enter")
+	if v := m.View(); !strings.Contains(v, "tenant") || !strings.Contains(v, "blue") {
+		t.Errorf("the detail page does not show the tenant:\n%s", v)
+	}
+}
+
 func TestDetailFollowsTheRunningInvocation(t *testing.T) {
 	m, _ := newTestModel(t, 80, 40)
 	m = events(m, engine.InvocationStarted{At: at(1), RequestID: "r1", Function: "api", Payload: []byte(`{}`)},

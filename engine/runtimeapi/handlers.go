@@ -54,6 +54,7 @@ const (
 	hdrTraceID         = "Lambda-Runtime-Trace-Id"
 	hdrClientContext   = "Lambda-Runtime-Client-Context"
 	hdrCognitoIdentity = "Lambda-Runtime-Cognito-Identity"
+	hdrTenantID        = "Lambda-Runtime-Aws-Tenant-Id"
 )
 
 // writeEvent renders inv as a /next reply. The header values share one
@@ -72,6 +73,7 @@ func writeEvent(w http.ResponseWriter, inv *Invocation) {
 		inv.ClientContext,
 		inv.CognitoIdentity,
 		strconv.Itoa(len(inv.Payload)),
+		inv.TenantID,
 	}
 	vals := v[:]
 	h := w.Header()
@@ -85,6 +87,9 @@ func writeEvent(w http.ResponseWriter, inv *Invocation) {
 	}
 	if inv.CognitoIdentity != "" {
 		h[hdrCognitoIdentity] = vals[6:7:7]
+	}
+	if inv.TenantID != "" {
+		h[hdrTenantID] = vals[8:9:9]
 	}
 	h["Content-Length"] = vals[7:8:8]
 	w.WriteHeader(http.StatusOK)

@@ -19,6 +19,7 @@ type Invocation struct {
 	TraceID         string    // → Lambda-Runtime-Trace-Id
 	ClientContext   string    // → Lambda-Runtime-Client-Context (omitted when empty)
 	CognitoIdentity string    // → Lambda-Runtime-Cognito-Identity (omitted when empty)
+	TenantID        string    // → Lambda-Runtime-Aws-Tenant-Id (omitted when empty)
 	// Stream, when set, makes this a streaming invocation: the /response
 	// body goes to it as it arrives instead of into Answer.Body.
 	Stream Stream

@@ -86,6 +86,7 @@ func (inv *invocation) invokeMessage(function string) *wire.Message {
 		TraceID:         h.Get("Lambda-Runtime-Trace-Id"),
 		ClientContext:   h.Get("Lambda-Runtime-Client-Context"),
 		CognitoIdentity: h.Get("Lambda-Runtime-Cognito-Identity"),
+		TenantID:        h.Get("Lambda-Runtime-Aws-Tenant-Id"),
 		ContentType:     h.Get("Content-Type"),
 	}}
 }

@@ -49,6 +49,7 @@ type Invoke struct {
 	TraceID         string `json:"traceId,omitempty"`
 	ClientContext   string `json:"clientContext,omitempty"`
 	CognitoIdentity string `json:"cognitoIdentity,omitempty"`
+	TenantID        string `json:"tenantId,omitempty"` // of a tenant-isolated function
 	ContentType     string `json:"contentType,omitempty"`
 	// Stream asks for a streamed answer (TypeStreamStart, chunks, end): the
 	// bridge of a RESPONSE_STREAM function URL sets it.
@@ -281,6 +282,7 @@ func (i *Invoke) validate() error {
 		checkLen("invokedArn", i.InvokedARN, maxText),
 		checkLen("traceId", i.TraceID, maxText),
 		checkLen("contentType", i.ContentType, maxText),
+		checkLen("tenantId", i.TenantID, maxText),
 		checkLen("clientContext", i.ClientContext, maxMessage),
 		checkLen("cognitoIdentity", i.CognitoIdentity, maxMessage),
 	)

@@ -50,7 +50,7 @@ func TestRoundTrip(t *testing.T) {
 		{"bye", Message{Type: TypeBye, Bye: &Bye{Reason: ReasonReplaced, Message: "newer session"}}, 1},
 		{"empty invoke", Message{Type: TypeInvoke, ID: "r1", Invoke: &Invoke{Function: "api", DeadlineMs: 1}}, 1},
 		{"invoke", Message{Type: TypeInvoke, ID: "8476a536-e9f4-11e8", Invoke: &Invoke{
-			Function: "api", DeadlineMs: 1700000000000, TraceID: "Root=1-2-3", ClientContext: `{"custom":{}}`,
+			Function: "api", DeadlineMs: 1700000000000, TraceID: "Root=1-2-3", TenantID: "blue", ClientContext: `{"custom":{}}`,
 			CognitoIdentity: `{"cognitoIdentityId":"x"}`, InvokedARN: "arn:aws:lambda:us-east-1:1:function:a"},
 			Payload: []byte(`{"a":1}`)}, 1},
 		{"5 MB response", Message{Type: TypeResponse, ID: "r2", Response: &Response{ContentType: "application/json"}, Payload: big},

@@ -24,3 +24,7 @@ def web(event, context):
 
 def plain(event, context):
     return "Hello, world!"
+
+
+def tenant(event, context):
+    return {"tenant": context.tenant_id, "event": event}

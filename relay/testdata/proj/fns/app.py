@@ -18,3 +18,7 @@ def slow(event, context):
     print("slow started", flush=True)
     time.sleep(float(event.get("seconds", 30)))
     return "woke"
+
+
+def tenant(event, context):
+    return {"tenant": context.tenant_id}

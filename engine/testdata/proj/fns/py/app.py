@@ -36,3 +36,11 @@ def fail(event, context):
 
 def big(event, context):
     return "x" * int(event["size"])
+
+
+_tenants = []  # every tenant this worker served, in order
+
+
+def tenant(event, context):
+    _tenants.append(context.tenant_id)
+    return {"tenant": context.tenant_id, "pid": os.getpid(), "served": _tenants}
