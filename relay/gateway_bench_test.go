@@ -165,15 +165,7 @@ func BenchmarkStreamedResponse(b *testing.B) {
 		}
 	})
 	b.Run("lambdev", func(b *testing.B) {
-		p, err := config.Load("testdata/stream/lambdev.yaml", config.LoadOptions{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		eng, err := engine.New(p, engine.Options{BuildDir: os.TempDir() + "/lambdev-stream-bench"})
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer eng.Close()
+		eng := streamBenchEngine(b)
 		gw := NewGateway(eng)
 		if err := gw.Listen("127.0.0.1:0"); err != nil {
 			b.Fatal(err)

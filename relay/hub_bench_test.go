@@ -67,6 +67,22 @@ func percentile(d []time.Duration, p int) time.Duration {
 	return s[(len(s)-1)*p/100]
 }
 
+// streamBenchEngine is an engine on the streaming test project, closed at
+// the benchmark's end.
+func streamBenchEngine(b *testing.B) *engine.Engine {
+	b.Helper()
+	p, err := config.Load("testdata/stream/lambdev.yaml", config.LoadOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	eng, err := engine.New(p, engine.Options{BuildDir: os.TempDir() + "/lambdev-stream-bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { eng.Close() })
+	return eng
+}
+
 // countStream counts a streamed answer's bytes.
 type countStream struct{ n atomic.Int64 }
 
@@ -81,15 +97,7 @@ func (s *countStream) Write(p []byte) (int, error) {
 // window (the bridge binary under lambdev's Runtime API → hub → dev session
 // → engine), in the same run; MB/s is the figure.
 func BenchmarkRelayedStream(b *testing.B) {
-	p, err := config.Load("testdata/stream/lambdev.yaml", config.LoadOptions{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	eng, err := engine.New(p, engine.Options{BuildDir: os.TempDir() + "/lambdev-stream-bench"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer eng.Close()
+	eng := streamBenchEngine(b)
 	body := []byte(`{"op":"bytes","size":` + strconv.Itoa(streamBenchSize) + `}`)
 	check := func(s *countStream, what string) {
 		if n := s.n.Load(); n != streamBenchSize {
