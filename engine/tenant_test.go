@@ -60,6 +60,22 @@ func TestTenantIsolation(t *testing.T) {
 	}
 }
 
+// The tenant reaches the handler's context in every runtime lambdev runs:
+// Node's context.tenantId and aws-lambda-go's lambdacontext TenantID (the
+// Python bootstrap's context.tenant_id is TestTenantIsolation's).
+func TestTenantReachesNodeAndGo(t *testing.T) {
+	requireInterpreter(t, "node")
+	requireInterpreter(t, "go")
+	e, _ := newTestEngine(t)
+	for _, fn := range []string{"nodetenants", "gotenants"} {
+		res, err := e.Invoke(context.Background(), Request{Function: fn, Payload: []byte(`{}`), TenantID: "blue"})
+		var got struct{ Tenant string }
+		if err != nil || res.Outcome != OutcomeOK || json.Unmarshal(res.Payload, &got) != nil || got.Tenant != "blue" {
+			t.Errorf("%s: %v %s %s", fn, err, res.Outcome, res.Payload)
+		}
+	}
+}
+
 func TestTenantRefusals(t *testing.T) {
 	e, _ := newTestEngine(t)
 	for _, tc := range []struct{ fn, tenant string }{

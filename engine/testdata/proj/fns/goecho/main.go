@@ -12,6 +12,10 @@ import (
 func main() {
 	lambda.Start(func(ctx context.Context, ev json.RawMessage) (map[string]any, error) {
 		lc, _ := lambdacontext.FromContext(ctx)
-		return map[string]any{"event": ev, "requestId": lc.AwsRequestID, "arn": lc.InvokedFunctionArn}, nil
+		out := map[string]any{"event": ev, "requestId": lc.AwsRequestID, "arn": lc.InvokedFunctionArn}
+		if lc.TenantID != "" {
+			out["tenant"] = lc.TenantID
+		}
+		return out, nil
 	})
 }
