@@ -42,7 +42,7 @@ func expect(t *testing.T, what string, status int, body string, wantStatus int, 
 }
 
 // §1.2: 200, the raw payload, its Content-Type, and exactly the documented
-// headers; Client-Context and Cognito-Identity only when set.
+// headers; Client-Context, Cognito-Identity and Aws-Tenant-Id only when set.
 func TestNextHeaders(t *testing.T) {
 	srv := startServer(t)
 	rc := newRawClient(t, srv)
@@ -52,8 +52,8 @@ func TestNextHeaders(t *testing.T) {
 		want := []string{"Content-Length", "Content-Type", "Date", "Lambda-Runtime-Aws-Request-Id",
 			"Lambda-Runtime-Deadline-Ms", "Lambda-Runtime-Invoked-Function-Arn", "Lambda-Runtime-Trace-Id"}
 		if withCtx {
-			inv.ClientContext, inv.CognitoIdentity = `{"env":{}}`, `{"cognitoIdentityId":"x"}`
-			want = append(want, "Lambda-Runtime-Client-Context", "Lambda-Runtime-Cognito-Identity")
+			inv.ClientContext, inv.CognitoIdentity, inv.TenantID = `{"env":{}}`, `{"cognitoIdentityId":"x"}`, "blue"
+			want = append(want, "Lambda-Runtime-Client-Context", "Lambda-Runtime-Cognito-Identity", "Lambda-Runtime-Aws-Tenant-Id")
 			slices.Sort(want)
 		}
 		ch := invokeAsync(context.Background(), srv, inv)
@@ -71,7 +71,8 @@ func TestNextHeaders(t *testing.T) {
 		if h.Get("Lambda-Runtime-Deadline-Ms") != formatMs(inv) || h.Get("Lambda-Runtime-Trace-Id") != inv.TraceID {
 			t.Errorf("headers = %v", h)
 		}
-		if withCtx && (h.Get("Lambda-Runtime-Client-Context") != inv.ClientContext || h.Get("Lambda-Runtime-Cognito-Identity") != inv.CognitoIdentity) {
+		if withCtx && (h.Get("Lambda-Runtime-Client-Context") != inv.ClientContext || h.Get("Lambda-Runtime-Cognito-Identity") != inv.CognitoIdentity ||
+			h.Get("Lambda-Runtime-Aws-Tenant-Id") != "blue") {
 			t.Errorf("context headers = %v", h)
 		}
 		st, b := rc.post("invocation/req-h/response", "ok")
