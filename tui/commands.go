@@ -25,7 +25,11 @@ type (
 	reloadAllAction struct{}
 	invokeAction    struct{ fn string }
 	editAction      struct{ fn string }
-	replayAction    struct {
+	// tenantPromptAction asks for the tenant fn is invoked as from here;
+	// setTenantAction is the answer.
+	tenantPromptAction struct{ fn string }
+	setTenantAction    struct{ fn, tenant string }
+	replayAction       struct {
 		fn, tenant string
 		payload    []byte
 	}
@@ -41,6 +45,8 @@ func (reloadAction) isAction()         {}
 func (reloadAllAction) isAction()      {}
 func (invokeAction) isAction()         {}
 func (editAction) isAction()           {}
+func (tenantPromptAction) isAction()   {}
+func (setTenantAction) isAction()      {}
 func (replayAction) isAction()         {}
 func (replayDetailAction) isAction()   {}
 func (openInvocationAction) isAction() {}
@@ -101,6 +107,23 @@ func (m *Model) perform(a action) tea.Cmd {
 		}
 	case editAction:
 		return editCmd(a.fn, m.payload(a.fn))
+	case tenantPromptAction:
+		if f := m.eng.Project().Function(a.fn); f == nil || !f.PerTenant() {
+			m.setFlash(a.fn+" has no tenant isolation (tenancy: PER_TENANT): its invocations name no tenant", true)
+			return nil
+		}
+		m.fns.askTenant(a.fn, m.inv.lastTenant(a.fn))
+	case setTenantAction:
+		f := m.eng.Project().Function(a.fn)
+		if f == nil {
+			return nil
+		}
+		if err := engine.CheckTenant(f, a.tenant); err != nil {
+			m.setFlash(err.Error(), true)
+			return nil
+		}
+		m.inv.tenants[a.fn] = a.tenant
+		m.setFlash(fmt.Sprintf("%s is invoked from here as tenant %s", a.fn, printable(a.tenant)), false)
 	case watchAction:
 		if m.opts.Watcher == nil {
 			return nil

@@ -5,7 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/lambdev/lambdev/config"
@@ -33,12 +35,21 @@ type functionsPane struct {
 	offset int
 	width  int
 	height int
+	// tenantFor is the tenant-isolated function whose tenant is being
+	// typed into tenant, "" when none is.
+	tenantFor string
+	tenant    textinput.Model
 }
 
 const fnLines = 2 // lines per function
 
 func newFunctionsPane(st Styles, keys KeyMap, proj *config.Project, urls map[string]string) functionsPane {
-	p := functionsPane{st: st, keys: keys, proj: proj, urls: urls, index: map[string]int{}}
+	in := textinput.New()
+	in.Prompt = "tenant: "
+	in.Placeholder = "tenant id"
+	in.CharLimit = 256
+	in.Cursor.SetMode(cursor.CursorStatic)
+	p := functionsPane{st: st, keys: keys, proj: proj, urls: urls, index: map[string]int{}, tenant: in}
 	for i, f := range proj.Functions {
 		p.rows = append(p.rows, fnRow{info: engine.FunctionInfo{Name: f.Name, Live: f.Dev, State: engine.StateStarting}, url: urls[f.Name]})
 		p.index[f.Name] = i
@@ -151,6 +162,21 @@ func (p *functionsPane) scroll() {
 // Update moves the cursor or returns the action a key asks for.
 func (p functionsPane) Update(msg tea.KeyMsg) (functionsPane, action) {
 	k := p.keys
+	if p.tenantFor != "" {
+		switch msg.Type {
+		case tea.KeyEsc:
+			p.tenantFor = ""
+			p.tenant.Blur()
+		case tea.KeyEnter:
+			a := setTenantAction{fn: p.tenantFor, tenant: p.tenant.Value()}
+			p.tenantFor = ""
+			p.tenant.Blur()
+			return p, a
+		default:
+			p.tenant, _ = p.tenant.Update(msg)
+		}
+		return p, nil
+	}
 	switch {
 	case key.Matches(msg, k.Up):
 		p.cursor = max(0, p.cursor-1)
@@ -174,6 +200,8 @@ func (p functionsPane) Update(msg tea.KeyMsg) (functionsPane, action) {
 			return p, invokeAction{fn: r.info.Name}
 		case key.Matches(msg, k.Edit):
 			return p, editAction{fn: r.info.Name}
+		case key.Matches(msg, k.Tenant):
+			return p, tenantPromptAction{fn: r.info.Name}
 		case key.Matches(msg, k.Open):
 			return p, openFunctionAction{fn: r.info.Name}
 		}
@@ -182,14 +210,30 @@ func (p functionsPane) Update(msg tea.KeyMsg) (functionsPane, action) {
 	return p, nil
 }
 
+// askTenant starts typing the tenant fn is invoked as from here.
+func (p *functionsPane) askTenant(fn, current string) {
+	p.tenantFor = fn
+	p.tenant.SetValue(current)
+	p.tenant.CursorEnd()
+	p.tenant.Focus()
+}
+
 // ShortHelp lists the keys that act on the selected function.
 func (p functionsPane) ShortHelp() []key.Binding {
 	k := p.keys
+	if p.tenantFor != "" {
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "set tenant")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		}
+	}
 	return []key.Binding{k.ToggleLive, k.Invoke, k.Edit, k.Reload, k.Open, k.ReloadAll, k.Watch, k.Up, k.Down}
 }
 
 // FullHelp groups the pane's keys.
-func (p functionsPane) FullHelp() [][]key.Binding { return [][]key.Binding{p.ShortHelp()} }
+func (p functionsPane) FullHelp() [][]key.Binding {
+	return [][]key.Binding{append(p.ShortHelp(), p.keys.Tenant)}
+}
 
 // View draws the header and the visible functions.
 func (p functionsPane) View(focused bool) string {
@@ -197,6 +241,9 @@ func (p functionsPane) View(focused bool) string {
 	title := fmt.Sprintf("Functions %d", len(p.rows))
 	if vis < len(p.rows) {
 		title += fmt.Sprintf(" · showing %d–%d", p.offset+1, min(len(p.rows), p.offset+vis))
+	}
+	if p.tenantFor != "" {
+		title += " · " + p.tenantFor + " " + p.tenant.View()
 	}
 	lines := []string{rule(p.st, title, p.width, focused)}
 	for i := p.offset; i < len(p.rows) && i < p.offset+vis; i++ {

@@ -15,6 +15,7 @@ type KeyMap struct {
 	ToggleLive         key.Binding
 	Reload, ReloadAll  key.Binding
 	Invoke, Edit       key.Binding
+	Tenant             key.Binding
 	Replay, Clear      key.Binding
 	Watch              key.Binding
 	Help, Quit         key.Binding
@@ -44,6 +45,7 @@ func DefaultKeyMap() KeyMap {
 		ReloadAll:  b("R", "reload all", "R"),
 		Invoke:     b("i", "invoke", "i"),
 		Edit:       b("e", "edit+invoke", "e"),
+		Tenant:     b("t", "tenant", "t"),
 		Replay:     b("p", "replay", "p"),
 		Clear:      b("c", "clear", "c"),
 		Watch:      b("w", "pause/resume watch", "w"),
@@ -62,7 +64,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.NextPane, k.PrevPane, k.Open, k.Back, k.Filter},
-		{k.ToggleLive, k.Reload, k.ReloadAll, k.Invoke, k.Edit},
+		{k.ToggleLive, k.Reload, k.ReloadAll, k.Invoke, k.Edit, k.Tenant},
 		{k.Replay, k.Clear, k.Watch, k.Help, k.Quit},
 	}
 }

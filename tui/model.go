@@ -169,6 +169,12 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.layout()
 		return m, m.perform(a)
 	}
+	if m.focus == focusFunctions && m.fns.tenantFor != "" && !m.detailOpen {
+		var a action
+		m.fns, a = m.fns.Update(msg)
+		m.layout()
+		return m, m.perform(a)
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m, tea.Quit

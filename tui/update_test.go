@@ -192,6 +192,40 @@ func TestTenantInvocations(t *testing.T) {
 	}
 }
 
+// t asks for the tenant a tenant-isolated function is invoked as from the
+// workbench; typing it takes every key (q does not quit), Lambda's rules
+// apply, and a function without tenancy says it has none.
+func TestTenantPrompt(t *testing.T) {
+	m, f := newTestModel(t, 100, 30)
+	f.proj.Function("api").Tenancy = config.TenancyPerTenant
+	m = press(m, "t")
+	if !strings.Contains(m.View(), "tenant: "+DefaultTenant) {
+		t.Fatalf("no tenant prompt with the current tenant:\n%s", m.View())
+	}
+	for range DefaultTenant {
+		m = send(m, tea.KeyMsg{Type: tea.KeyBackspace})
+	}
+	m = press(m, "q", "a")
+	m = send(m, tea.KeyMsg{Type: tea.KeyEnter})
+	if v := m.View(); !strings.Contains(v, "api is invoked from here as tenant qa") {
+		t.Fatalf("tenant not set:\n%s", v)
+	}
+	m = do(t, m, f, "i")
+	if got := f.Calls(); len(got) != 1 || got[0] != "Invoke api {} cli tenant=qa" {
+		t.Fatalf("calls = %q", got)
+	}
+	m = press(m, "t")
+	m = press(m, ";")
+	m = send(m, tea.KeyMsg{Type: tea.KeyEnter})
+	if v := m.View(); !strings.Contains(v, "must be 1 to 256") || m.inv.lastTenant("api") != "qa" {
+		t.Errorf("an invalid tenant was not refused:\n%s", v)
+	}
+	m = press(m, "j", "t")
+	if v := m.View(); !strings.Contains(v, "legacy has no tenant isolation") || m.fns.tenantFor != "" {
+		t.Errorf("t on a function without tenancy:\n%s", v)
+	}
+}
+
 func TestDetailFollowsTheRunningInvocation(t *testing.T) {
 	m, _ := newTestModel(t, 80, 40)
 	m = events(m, engine.InvocationStarted{At: at(1), RequestID: "r1", Function: "api", Payload: []byte(`{}`)},
