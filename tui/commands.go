@@ -122,7 +122,7 @@ func (m *Model) perform(a action) tea.Cmd {
 			m.setFlash(err.Error(), true)
 			return nil
 		}
-		m.inv.tenants[a.fn] = a.tenant
+		m.inv.chosen[a.fn] = a.tenant
 		m.setFlash(fmt.Sprintf("%s is invoked from here as tenant %s", a.fn, printable(a.tenant)), false)
 	case watchAction:
 		if m.opts.Watcher == nil {

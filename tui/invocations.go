@@ -28,14 +28,19 @@ type invocationsPane struct {
 	width     int
 	height    int
 	tenants   map[string]string // function → the tenant it was last invoked as
+	chosen    map[string]string // function → the tenant set with t, which wins
 }
 
 // DefaultTenant is the tenant the workbench invokes a tenant-isolated
 // function as until one was seen for it.
 const DefaultTenant = "lambdev"
 
-// lastTenant is the tenant fn was last invoked as, or DefaultTenant.
+// lastTenant is the tenant the workbench invokes fn as: the one set with
+// t, else the one fn was last invoked as, else DefaultTenant.
 func (p *invocationsPane) lastTenant(fn string) string {
+	if t := p.chosen[fn]; t != "" {
+		return t
+	}
 	if t := p.tenants[fn]; t != "" {
 		return t
 	}
@@ -47,7 +52,7 @@ func newInvocationsPane(st Styles, keys KeyMap, size int) invocationsPane {
 	in.Prompt = "/"
 	in.Placeholder = "function or text"
 	in.Cursor.SetMode(cursor.CursorStatic)
-	return invocationsPane{st: st, keys: keys, hist: newHistory(size), input: in, tenants: map[string]string{}}
+	return invocationsPane{st: st, keys: keys, hist: newHistory(size), input: in, tenants: map[string]string{}, chosen: map[string]string{}}
 }
 
 // apply folds an engine event into the history; it returns the entry it

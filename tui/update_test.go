@@ -214,6 +214,12 @@ func TestTenantPrompt(t *testing.T) {
 	if got := f.Calls(); len(got) != 1 || got[0] != "Invoke api {} cli tenant=qa" {
 		t.Fatalf("calls = %q", got)
 	}
+	// An invocation from elsewhere does not override the tenant chosen here.
+	m = events(m, engine.InvocationStarted{At: at(5), RequestID: "from-sdk", Function: "api", Source: engine.SourceAPI, Payload: []byte(`{}`), TenantID: "blue"})
+	m = do(t, m, f, "i")
+	if got := f.Calls(); len(got) != 2 || got[1] != "Invoke api {} cli tenant=qa" {
+		t.Fatalf("after blue's invocation from the SDK: calls = %q", got)
+	}
 	m = press(m, "t")
 	m = press(m, ";")
 	m = send(m, tea.KeyMsg{Type: tea.KeyEnter})
