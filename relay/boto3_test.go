@@ -26,16 +26,22 @@ except c.exceptions.ResourceNotFoundException as e:
     print("ResourceNotFoundException")
 `
 
-// TestBoto3AndAWSCLI drives the gateway with the real boto3 and AWS CLI
-// (both on this machine's Python), as users point them at it.
-func TestBoto3AndAWSCLI(t *testing.T) {
-	f := newGateway(t)
+// requireBoto3 skips when boto3 is missing, unless LAMBDEV_REQUIRE_ALL=1.
+func requireBoto3(t *testing.T) {
+	t.Helper()
 	if err := exec.Command("python3", "-c", "import boto3").Run(); err != nil {
 		if os.Getenv("LAMBDEV_REQUIRE_ALL") == "1" {
 			t.Fatal("boto3 is required (LAMBDEV_REQUIRE_ALL=1)")
 		}
 		t.Skip("boto3 not installed")
 	}
+}
+
+// TestBoto3AndAWSCLI drives the gateway with the real boto3 and AWS CLI
+// (both on this machine's Python), as users point them at it.
+func TestBoto3AndAWSCLI(t *testing.T) {
+	f := newGateway(t)
+	requireBoto3(t)
 	out, err := exec.Command("python3", "-c", boto3Script, f.gw.Endpoint()).CombinedOutput()
 	if err != nil {
 		t.Fatalf("boto3: %v\n%s", err, out)

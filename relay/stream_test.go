@@ -326,12 +326,7 @@ for ev in r["EventStream"]:
 // boto3 (botocore's own event stream parser) reads the same stream.
 func TestInvokeWithResponseStreamBoto3(t *testing.T) {
 	f := newStreamGateway(t)
-	if err := exec.Command("python3", "-c", "import boto3").Run(); err != nil {
-		if os.Getenv("LAMBDEV_REQUIRE_ALL") == "1" {
-			t.Fatal("boto3 is required (LAMBDEV_REQUIRE_ALL=1)")
-		}
-		t.Skip("boto3 not installed")
-	}
+	requireBoto3(t)
 	out, err := exec.Command("python3", "-c", boto3StreamScript, f.gw.Endpoint()).CombinedOutput()
 	if err != nil {
 		t.Fatalf("boto3: %v\n%s", err, out)

@@ -76,12 +76,7 @@ func TestInvokeWithATenant(t *testing.T) {
 // boto3 and the AWS CLI pass a tenant as users write it.
 func TestTenantWithBoto3AndAWSCLI(t *testing.T) {
 	f := newGateway(t)
-	if err := exec.Command("python3", "-c", "import boto3").Run(); err != nil {
-		if os.Getenv("LAMBDEV_REQUIRE_ALL") == "1" {
-			t.Fatal("boto3 is required (LAMBDEV_REQUIRE_ALL=1)")
-		}
-		t.Skip("boto3 not installed")
-	}
+	requireBoto3(t)
 	script := `
 import json, sys
 import boto3
