@@ -3,11 +3,18 @@ package relay
 import (
 	"bytes"
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"strconv"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
+
 	"github.com/lambdev/lambdev/engine"
+	"github.com/lambdev/lambdev/engine/runtimeapi"
 	"github.com/lambdev/lambdev/relay/wire"
 )
 
@@ -209,5 +216,92 @@ func TestHubDropsABridgeThatOverCredits(t *testing.T) {
 	m, err := bridge.Recv(ctx)
 	if err != nil || m.Type != wire.TypeBye || m.Bye.Reason != wire.ReasonProtocol {
 		t.Fatalf("bridge got %v %+v, want a protocol bye", err, m)
+	}
+}
+
+// scriptedHub is a hub played by the test: it welcomes a bridge with
+// credits on or off, answers each streamed invoke with a start and parts
+// of partSize bytes up to size, then the end, and records what the bridge
+// sent back.
+type scriptedHub struct {
+	credit   bool
+	partSize int
+	size     int
+
+	windows chan int64 // Invoke.Window of each invoke
+	credits atomic.Int64
+}
+
+func (h *scriptedHub) serve(w http.ResponseWriter, r *http.Request) {
+	ws, err := websocket.Accept(w, r, nil)
+	if err != nil {
+		return
+	}
+	conn := wire.NewConn(ws)
+	defer conn.CloseNow()
+	ctx := r.Context()
+	if _, err := conn.Recv(ctx); err != nil { // hello
+		return
+	}
+	_ = conn.Send(ctx, &wire.Message{Type: wire.TypeWelcome, Welcome: &wire.Welcome{PingIntervalMs: 60000, StreamCredit: h.credit}})
+	for {
+		m, err := conn.Recv(ctx)
+		if err != nil {
+			return
+		}
+		switch m.Type {
+		case wire.TypeStreamCredit:
+			h.credits.Add(m.Credit.Bytes)
+		case wire.TypeInvoke:
+			h.windows <- m.Invoke.Window
+			_ = conn.Send(ctx, &wire.Message{Type: wire.TypeStreamStart, ID: m.ID, Response: &wire.Response{ContentType: "text/plain"}})
+			part := bytes.Repeat([]byte("p"), h.partSize)
+			for sent := 0; sent < h.size; sent += h.partSize {
+				_ = conn.Send(ctx, &wire.Message{Type: wire.TypeStreamChunk, ID: m.ID, Payload: part})
+			}
+			_ = conn.Send(ctx, &wire.Message{Type: wire.TypeResponse, ID: m.ID, Response: &wire.Response{}})
+		}
+	}
+}
+
+// The real bridge asks for a window only from a hub whose welcome says it
+// relays credits, and credits what it passed on to Lambda; behind an older
+// hub it asks for none and sends no credit frame it would not know.
+func TestBridgeNegotiatesStreamCredit(t *testing.T) {
+	bin := buildBridge(t)
+	const partSize, size = 32 << 10, 2 << 20
+	for _, credit := range []bool{true, false} {
+		h := &scriptedHub{credit: credit, partSize: partSize, size: size, windows: make(chan int64, 1)}
+		srv := httptest.NewServer(http.HandlerFunc(h.serve))
+		b := startBridge(t, bin, "ws"+strings.TrimPrefix(srv.URL, "http"), testToken, "gourl", "LAMBDEV_STREAM=1")
+		b.ready(t)
+		s := newPartsStream()
+		done := b.invokeStreaming("negotiated-"+strconv.FormatBool(credit), []byte(`{}`), s)
+		var got int
+		for got < size {
+			got += len(awaitPart(t, s.parts))
+		}
+		ans := <-done
+		window := <-h.windows
+		parts := int64(size / partSize)
+		passed := wire.PartCost(0) + parts*wire.PartCost(partSize)
+		// The last credit may still be on its way to the scripted hub.
+		for end := time.Now().Add(5 * time.Second); credit && h.credits.Load() < passed-window/4 && time.Now().Before(end); {
+			time.Sleep(10 * time.Millisecond) // polling a condition
+		}
+		srv.Close()
+		if ans.Kind != runtimeapi.KindResponse || got != size {
+			t.Fatalf("credit %v: %s after %d of %d bytes", credit, ans.Kind, got, size)
+		}
+		// The bridge credits a quarter window at a time: all but the last
+		// quarter of what it passed on has been credited by the end.
+		switch c := h.credits.Load(); {
+		case credit && window != 1<<20:
+			t.Errorf("behind a crediting hub the bridge asked for window %d, want 1 MiB", window)
+		case credit && (c > passed || c < passed-window/4):
+			t.Errorf("the bridge credited %d of the %d it passed on", c, passed)
+		case !credit && (window != 0 || c != 0):
+			t.Errorf("behind an older hub the bridge asked for window %d and credited %d, want neither", window, c)
+		}
 	}
 }
