@@ -213,6 +213,26 @@ func TestPythonInitErrors(t *testing.T) {
 	}
 }
 
+// AWS_LAMBDA_LOG_LEVEL sets the root logger's level; Lambda's TRACE, which
+// Python's logging lacks, logs DEBUG as awslambdaric does.
+func TestPythonLogLevel(t *testing.T) {
+	requireTool(t, "python3")
+	for _, level := range []string{"TRACE", "DEBUG", "WARN"} {
+		spec := pythonSpec(t, "app.log")
+		p := prepare(t, spec)
+		p.Env = append(p.Env, "AWS_LAMBDA_LOG_LEVEL="+level)
+		w := startWorker(t, spec, p)
+		w.ready(t)
+		inv := invocation(`{}`)
+		w.invoke(t, inv)
+		w.out.waitFor(t, "\t"+inv.RequestID+"\tvia logging\n")
+		w.out.waitFor(t, "partial")
+		if got, want := strings.Contains(w.out.String(), "debug detail"), level != "WARN"; got != want {
+			t.Errorf("level %s: debug line logged %v, want %v:\n%s", level, got, want, w.out.String())
+		}
+	}
+}
+
 func TestPythonLogs(t *testing.T) {
 	w := startPython(t, "app.log")
 	inv := invocation(`{}`)

@@ -477,7 +477,9 @@ def setup_logging(logging):
         "%Y-%m-%dT%H:%M:%S"))
     handler.addFilter(LambdaLoggerFilter())
     logging.getLogger().addHandler(handler)
-    level = os.environ.get("AWS_LAMBDA_LOG_LEVEL", "").upper()
+    # Lambda's log levels name TRACE, which Python's logging does not: the
+    # runtime (awslambdaric) logs it as DEBUG.
+    level = os.environ.get("AWS_LAMBDA_LOG_LEVEL", "").upper().replace("TRACE", "DEBUG")
     if level in logging._nameToLevel:
         logging.getLogger().setLevel(level)
 

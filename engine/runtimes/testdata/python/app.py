@@ -48,6 +48,7 @@ def log(event, context):
     import logging
 
     logging.getLogger().warning("via logging")
+    logging.getLogger().debug("debug detail")
     print("partial", end="")
     return None
 
