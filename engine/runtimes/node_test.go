@@ -30,6 +30,38 @@ func startNode(t testing.TB, handler string) *worker {
 	return w
 }
 
+// AWS_LAMBDA_LOG_LEVEL silences the console methods below it, as AWS's
+// Node runtime does: FATAL always logs, and an unset or unknown level
+// logs everything.
+func TestNodeLogLevel(t *testing.T) {
+	requireTool(t, "node")
+	for _, tc := range []struct{ level, want string }{
+		{"", "TRACE DEBUG INFO WARN ERROR FATAL"},
+		{"bogus", "TRACE DEBUG INFO WARN ERROR FATAL"},
+		{"WARN", "WARN ERROR FATAL"},
+		{"fatal", "FATAL"},
+	} {
+		spec := nodeSpec(t, "cjs.levels")
+		p := prepare(t, spec)
+		if tc.level != "" {
+			p.Env = append(p.Env, "AWS_LAMBDA_LOG_LEVEL="+tc.level)
+		}
+		w := startWorker(t, spec, p)
+		w.ready(t)
+		w.invoke(t, invocation(`{}`))
+		w.out.waitFor(t, "levels done\n")
+		var got []string
+		for _, level := range []string{"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"} {
+			if strings.Contains(w.out.String(), "\t"+level+"\tat "+strings.ToLower(level)+"\n") {
+				got = append(got, level)
+			}
+		}
+		if strings.Join(got, " ") != tc.want {
+			t.Errorf("AWS_LAMBDA_LOG_LEVEL=%q logged %v, want %s", tc.level, got, tc.want)
+		}
+	}
+}
+
 func TestNodeResponses(t *testing.T) {
 	tests := []struct {
 		handler, want string

@@ -300,8 +300,14 @@ function enableCompileCache() {
   }
 }
 
+// Lambda's log levels, lowest first. AWS_LAMBDA_LOG_LEVEL silences the
+// console methods below it, as AWS's runtime does (FATAL always logs); an
+// unset or unknown level logs everything.
+const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
+
 function patchConsole() {
-  const write = (level) => (...args) => {
+  const min = Math.max(0, LOG_LEVELS.indexOf((env.AWS_LAMBDA_LOG_LEVEL || '').toUpperCase()));
+  const write = (level) => LOG_LEVELS.indexOf(level) < min ? () => {} : (...args) => {
     process.stdout.write(`${new Date().toISOString()}\t${currentRequestId}\t${level}\t${format(...args)}\n`);
   };
   console.log = console.info = write('INFO');

@@ -35,3 +35,14 @@ exports.big = async (event) => ({ len: JSON.stringify(event).length, pad: 'x'.re
 // Who loaded this module: AWS's Node runtime require()s CommonJS handlers,
 // so module.parent is the runtime's loader (import() would leave it unset).
 exports.loadedBy = async () => (module.parent ? require('path').basename(module.parent.filename) : null);
+
+// Logs at every console level, then marks the end.
+exports.levels = async () => {
+  console.trace('at trace');
+  console.debug('at debug');
+  console.info('at info');
+  console.warn('at warn');
+  console.error('at error');
+  console.fatal('at fatal');
+  process.stdout.write('levels done\n');
+};
