@@ -10,6 +10,7 @@ import (
 var functionKeys = []string{
 	"handler", "runtime", "url", "dev", "environment", "memory", "timeout",
 	"architecture", "concurrency", "watch", "ignore", "description", "role", "drift", "tenancy",
+	"logging",
 }
 
 // field is one decoded setting: set when the key was present, bad when its
@@ -46,6 +47,7 @@ type spec struct {
 	timeout                                   field[time.Duration]
 	watch, ignore                             field[[]string]
 	drift                                     field[DriftConfig]
+	logging                                   field[*LoggingConfig]
 }
 
 // decodeSpec reads a function or defaults mapping; what names it in messages.
@@ -108,6 +110,9 @@ func (d *decoder) decodeField(s *spec, p pair) {
 	case "tenancy":
 		v, ok := d.tenancy(p.v)
 		s.tenancy.put(v, ok, at)
+	case "logging":
+		v, ok := d.logging(p.v)
+		s.logging.put(v, ok, at)
 	}
 }
 
@@ -128,7 +133,7 @@ func merge(fn, def spec) spec {
 		memory: pick(fn.memory, def.memory), concurrency: pick(fn.concurrency, def.concurrency),
 		timeout: pick(fn.timeout, def.timeout), watch: pick(fn.watch, def.watch),
 		ignore: pick(fn.ignore, def.ignore), drift: pick(fn.drift, def.drift),
-		tenancy: pick(fn.tenancy, def.tenancy),
+		tenancy: pick(fn.tenancy, def.tenancy), logging: pick(fn.logging, def.logging),
 	}
 	out.env = pick(fn.env, def.env)
 	if fn.env.set && def.env.set {
@@ -176,6 +181,7 @@ func build(name string, at Pos, s spec) *Function {
 		Role:         s.role.v,
 		Drift:        or(s.drift, DriftConfig{}),
 		Tenancy:      or(s.tenancy, ""),
+		Logging:      or(s.logging, nil),
 		Pos:          at,
 	}
 }

@@ -135,6 +135,8 @@ type Function struct {
 	Description, Role string
 	// Drift holds drift settings.
 	Drift DriftConfig
+	// Logging is the function's LoggingConfig; nil: Lambda's defaults (Text).
+	Logging *LoggingConfig
 	// Tenancy is TenancyPerTenant for a function with Lambda's tenant
 	// isolation (every invocation names a tenant, and a tenant's execution
 	// environments serve no other), empty otherwise.

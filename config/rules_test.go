@@ -240,6 +240,32 @@ func TestTenancy(t *testing.T) {
 	}
 }
 
+func TestLoggingRules(t *testing.T) {
+	runRules(t, []ruleCase{
+		{name: "JSON with levels", yaml: fn + "    logging: {format: JSON, applicationLogLevel: DEBUG, systemLogLevel: WARN, logGroup: /aws/lambda/shared}\n"},
+		{name: "Text", yaml: fn + "    logging: {format: Text}\n"},
+		{name: "format case", yaml: fn + "    logging: {format: json}\n",
+			want:  []string{`6:23: logging.format must be Text or JSON, got "json"`},
+			hints: []string{"did you mean `JSON`?"}},
+		{name: "levels need JSON", yaml: fn + "    logging:\n      applicationLogLevel: INFO\n",
+			want:  []string{"7:7: logging.applicationLogLevel needs format: JSON: Lambda filters log levels only in JSON logs"},
+			hints: []string{"add format: JSON, or drop applicationLogLevel"}},
+		{name: "unknown level", yaml: fn + "    logging: {format: JSON, systemLogLevel: ERROR}\n",
+			want: []string{`6:45: logging.systemLogLevel must be one of DEBUG, INFO, WARN, got "ERROR"`}},
+		{name: "bad log group", yaml: fn + "    logging: {logGroup: \"my group\"}\n",
+			want: []string{`6:25: logging.logGroup "my group" is not a CloudWatch log group name`}},
+		{name: "unknown key", yaml: fn + "    logging: {level: INFO}\n",
+			want: []string{"6:15: unknown key `level` in logging"}},
+	})
+	p, errs := load(t, "app: a\ndefaults: {logging: {format: JSON, applicationLogLevel: warn}}\nfunctions:\n  f:\n    handler: app.handler\n    runtime: python3.12\n", nil, "app.py")
+	if p == nil {
+		t.Fatalf("Load failed:\n%v", errs)
+	}
+	if l := p.Function("f").Logging; !l.JSON() || l.ApplicationLevel != "WARN" {
+		t.Errorf("logging from defaults = %+v, want JSON at WARN", l)
+	}
+}
+
 func TestNames(t *testing.T) {
 	long := strings.Repeat("x", 60)
 	runRules(t, []ruleCase{
