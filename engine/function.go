@@ -299,12 +299,16 @@ func logStreamName() string {
 // lambdaEnv builds the static part of a function's worker environment.
 func lambdaEnv(p *config.Project, f *config.Function, handler string, passthrough []string) []string {
 	name := p.LambdaName(f)
+	logGroup := "/aws/lambda/" + name
+	if f.Logging != nil && f.Logging.LogGroup != "" {
+		logGroup = f.Logging.LogGroup
+	}
 	env := []string{
 		"_HANDLER=" + handler,
 		"AWS_LAMBDA_FUNCTION_NAME=" + name,
 		"AWS_LAMBDA_FUNCTION_VERSION=$LATEST",
 		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE=" + strconv.Itoa(f.Memory),
-		"AWS_LAMBDA_LOG_GROUP_NAME=/aws/lambda/" + name,
+		"AWS_LAMBDA_LOG_GROUP_NAME=" + logGroup,
 		"AWS_LAMBDA_INITIALIZATION_TYPE=on-demand",
 		"AWS_REGION=" + p.Region,
 		"AWS_DEFAULT_REGION=" + p.Region,
@@ -313,6 +317,15 @@ func lambdaEnv(p *config.Project, f *config.Function, handler string, passthroug
 	}
 	if rt, ok := config.LookupRuntime(f.Runtime); ok && rt.Family != config.FamilyProvided {
 		env = append(env, "AWS_EXECUTION_ENV=AWS_Lambda_"+f.Runtime)
+	}
+	if f.Logging.JSON() {
+		// Lambda tells the runtime its log format and application log
+		// level; the managed runtimes then log JSON records and filter them.
+		level := f.Logging.ApplicationLevel
+		if level == "" {
+			level = defaultApplicationLogLevel
+		}
+		env = append(env, "AWS_LAMBDA_LOG_FORMAT=JSON", "AWS_LAMBDA_LOG_LEVEL="+level)
 	}
 	env = append(env, passthrough...)
 	if _, set := f.Environment["GOMAXPROCS"]; f.Family() == config.FamilyGo && !set {
@@ -323,6 +336,11 @@ func lambdaEnv(p *config.Project, f *config.Function, handler string, passthroug
 	}
 	return env
 }
+
+// defaultApplicationLogLevel is the application log level of a JSON-logging
+// function that declares none. [inferred] from Lambda's console, which
+// shows INFO for such a function.
+const defaultApplicationLogLevel = "INFO"
 
 // lambdaCPUs is how many vCPUs Lambda gives a function of memory MB: CPU
 // is allocated in proportion to memory, one full vCPU at 1,769 MB, up to 6 at

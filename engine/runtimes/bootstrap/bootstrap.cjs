@@ -288,6 +288,10 @@ function errorAnswer(route, error) {
 // --- logging ----------------------------------------------------------------
 
 let currentRequestId;
+let currentTenantId;
+// AWS_LAMBDA_LOG_FORMAT=JSON (the function's logging: {format: JSON}): every
+// console line, and every error the runtime logs, is one JSON object.
+const jsonLogs = (env.AWS_LAMBDA_LOG_FORMAT || '').toUpperCase() === 'JSON';
 
 function enableCompileCache() {
   // Node >= 22.1 can cache compiled code (ours and the user's) across starts;
@@ -307,8 +311,9 @@ const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
 
 function patchConsole() {
   const min = Math.max(0, LOG_LEVELS.indexOf((env.AWS_LAMBDA_LOG_LEVEL || '').toUpperCase()));
+  const line = jsonLogs ? jsonLine : textLine;
   const write = (level) => LOG_LEVELS.indexOf(level) < min ? () => {} : (...args) => {
-    process.stdout.write(`${new Date().toISOString()}\t${currentRequestId}\t${level}\t${format(...args)}\n`);
+    process.stdout.write(line(level, args) + '\n');
   };
   console.log = console.info = write('INFO');
   console.warn = write('WARN');
@@ -316,6 +321,54 @@ function patchConsole() {
   console.debug = write('DEBUG');
   console.trace = write('TRACE');
   console.fatal = write('FATAL');
+}
+
+function textLine(level, args) {
+  return `${new Date().toISOString()}\t${currentRequestId}\t${level}\t${format(...args)}`;
+}
+
+// jsonLine is a console call as AWS's runtime writes it in JSON format: a
+// lone argument is the message as it is (an Error as its type, message and
+// stack); more are formatted into one, and the first Error among the rest
+// lends its fields to the record.
+function jsonLine(level, args) {
+  const rec = { timestamp: new Date().toISOString(), level, requestId: currentRequestId };
+  if (currentTenantId) rec.tenantId = currentTenantId;
+  if (args.length <= 1) {
+    rec.message = args[0];
+    try {
+      return JSON.stringify(rec, errorRecord);
+    } catch {
+      rec.message = format(rec.message);
+      return JSON.stringify(rec);
+    }
+  }
+  rec.message = format(...args);
+  const err = args.slice(1).find((a) => a instanceof Error);
+  if (err) Object.assign(rec, errorFields(err));
+  return JSON.stringify(rec);
+}
+
+function errorFields(err) {
+  return {
+    errorType: err?.constructor?.name ?? 'UnknownError',
+    errorMessage: err.message,
+    stackTrace: typeof err.stack === 'string' ? err.stack.split('\n') : [],
+  };
+}
+
+function errorRecord(_key, value) {
+  if (!(value instanceof Error)) return value;
+  const fields = errorFields(value);
+  if (typeof value.stack !== 'string') fields.stackTrace = value.stack;
+  return Object.assign(fields, value);
+}
+
+// logError logs an error the runtime caught: `label<TAB>{json}` in text,
+// the error alone (one JSON record) in JSON format.
+function logError(label, err) {
+  if (jsonLogs) console.error(err instanceof Error ? err : new Error(String(err)));
+  else console.error(label, toFormatted(err));
 }
 
 // --- handler ----------------------------------------------------------------
@@ -463,6 +516,7 @@ let inFlight; // request id of the invocation running now
 function begin(headers) {
   const id = headers['lambda-runtime-aws-request-id'];
   inFlight = currentRequestId = id;
+  currentTenantId = headers['lambda-runtime-aws-tenant-id'];
   const trace = headers['lambda-runtime-trace-id'];
   if (trace) env._X_AMZN_TRACE_ID = trace;
   else delete env._X_AMZN_TRACE_ID;
@@ -491,7 +545,7 @@ async function invoke(handler, res) {
   }
   inFlight = undefined;
   if (err != null) {
-    console.error('Invoke Error', toFormatted(err));
+    logError('Invoke Error', err);
     const [route, errBody, contentType, errorType] = errorAnswer(`invocation/${id}/error`, err);
     return answer(route, errBody, contentType, errorType, true);
   }
@@ -665,7 +719,7 @@ function failStream(stream, err) {
   if (stream.failed && stream.failure === err) return;
   stream.failed = true;
   stream.failure = err;
-  console.error('Invoke Error', toFormatted(err));
+  logError('Invoke Error', err);
   stream.finishBody(err);
 }
 
@@ -694,7 +748,7 @@ async function invokeStreaming(handler, res, highWaterMark) {
 // exits. A response being streamed ends with the error in its trailers: the
 // Runtime API already has that invocation's /response under way.
 async function fatal(err, label, code) {
-  console.error(label, toFormatted(err));
+  logError(label, err);
   try {
     if (streaming && !streaming.closing) {
       streaming.finishBody(err);
@@ -735,7 +789,7 @@ async function main() {
     handler = await loadHandler(env.LAMBDA_TASK_ROOT || process.cwd(), env._HANDLER || '');
     streamMode = streamingOf(handler);
   } catch (err) {
-    console.error('Init Error', toFormatted(err));
+    logError('Init Error', err);
     await postError('init/error', err);
     process.exit(1);
   }

@@ -409,6 +409,12 @@ def error_from_exception(invoke_id=None):
 
 def log_error(error):
     """Writes the error to the log the way the Lambda Python runtime does."""
+    if _json_logs:
+        # One record, its time to the second, as awslambdaric writes it.
+        record = {"timestamp": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()), "level": "ERROR"}
+        record.update(error)
+        sys.stdout.write(to_json(record) + "\n")
+        return
     line = "[ERROR]"
     if error["errorType"]:
         line += " " + error["errorType"]
@@ -456,10 +462,53 @@ def load_handler(handler):
 # --- logging ----------------------------------------------------------------
 
 _request_id = ""
+_tenant_id = None
+# AWS_LAMBDA_LOG_FORMAT=JSON (the function's logging: {format: JSON}): the
+# root logger and error reports write one JSON object per record.
+_json_logs = os.environ.get("AWS_LAMBDA_LOG_FORMAT", "").upper() == "JSON"
+
+# LogRecord attributes that are not a record's extra fields.
+_RECORD_FIELDS = frozenset((
+    "name", "msg", "args", "levelname", "levelno", "pathname", "filename", "module",
+    "exc_info", "exc_text", "stack_info", "lineno", "funcName", "created", "msecs",
+    "relativeCreated", "thread", "threadName", "processName", "process", "taskName",
+    "aws_request_id", "tenant_id", "message", "asctime"))
+
+
+def json_log_record(logging, record):
+    """A log record as the Lambda Python runtime writes it in JSON format:
+    level rounded to a standard one, the exception's type, message, trace and
+    location when there is one, the request (and tenant) id, then the
+    record's extra fields; absent values left out."""
+    level = min(50, max(0, record.levelno)) // 10 * 10
+    out = {
+        "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+        + ".%03dZ" % int(record.msecs),
+        "level": logging.getLevelName(level),
+        "message": record.getMessage(),
+        "logger": record.name,
+    }
+    exc = record.exc_info
+    if exc and exc[0] is not None:
+        import traceback
+
+        out["stackTrace"] = traceback.format_tb(exc[2])
+        out["errorType"] = exc[0].__name__
+        out["errorMessage"] = str(exc[1])
+    out["requestId"] = getattr(record, "aws_request_id", None)
+    if exc and exc[0] is not None:
+        out["location"] = "%s:%s:%s" % (record.pathname, record.funcName, record.lineno)
+    if getattr(record, "tenant_id", None) is not None:
+        out["tenantId"] = record.tenant_id
+    for key, value in record.__dict__.items():
+        if key not in _RECORD_FIELDS and key not in out:
+            out[key] = value
+    return to_json({k: v for k, v in out.items() if v is not None}) + "\n"
 
 
 def setup_logging(logging):
-    """Installs Lambda's root log handler: [LEVEL]\\ttime\\trequest id\\tmessage."""
+    """Installs Lambda's root log handler: [LEVEL]\\ttime\\trequest id\\tmessage,
+    or a JSON object per record in JSON format."""
 
     class LambdaLoggerHandler(logging.Handler):
         def emit(self, record):
@@ -468,13 +517,21 @@ def setup_logging(logging):
     class LambdaLoggerFilter(logging.Filter):
         def filter(self, record):
             record.aws_request_id = _request_id
+            record.tenant_id = _tenant_id
             return True
+
+    class JsonFormatter(logging.Formatter):
+        def format(self, record):
+            return json_log_record(logging, record)
 
     logging.Formatter.converter = time.gmtime
     handler = LambdaLoggerHandler()
-    handler.setFormatter(logging.Formatter(
-        "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n",
-        "%Y-%m-%dT%H:%M:%S"))
+    if _json_logs:
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter(
+            "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n",
+            "%Y-%m-%dT%H:%M:%S"))
     handler.addFilter(LambdaLoggerFilter())
     logging.getLogger().addHandler(handler)
     # Lambda's log levels name TRACE, which Python's logging does not: the
@@ -564,9 +621,11 @@ def flush_stdio():
 
 def handle(client, handler, headers, body):
     """Runs one invocation and returns its answer (response or error) to post."""
-    global _request_id
+    global _request_id, _tenant_id
     rid = headers.get(b"lambda-runtime-aws-request-id", b"")
     _request_id = request_id = rid.decode()
+    tenant = headers.get(b"lambda-runtime-aws-tenant-id")
+    _tenant_id = tenant.decode() if tenant is not None else None
     trace = headers.get(b"lambda-runtime-trace-id")
     if trace:
         os.environ["_X_AMZN_TRACE_ID"] = trace.decode()

@@ -46,3 +46,13 @@ exports.levels = async () => {
   console.fatal('at fatal');
   process.stdout.write('levels done\n');
 };
+
+// Logs in several shapes, for the JSON log format; fails when asked.
+exports.jsonlog = async (event) => {
+  console.debug('hidden');
+  console.info('hello', { a: 1 });
+  console.log({ orderId: 7 });
+  console.error('failed', new TypeError('bad'));
+  process.stdout.write('plain write\n');
+  if (event.fail) throw new RangeError('out of range');
+};

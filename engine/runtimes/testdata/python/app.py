@@ -55,3 +55,19 @@ def log(event, context):
 
 def big(event, context):
     return {"len": len(json.dumps(event, separators=(",", ":"))), "pad": "x" * event.get("size", 0)}
+
+
+def jsonlog(event, context):
+    import logging
+
+    log = logging.getLogger("app")
+    log.debug("hidden")
+    log.info("hello %s", "json", extra={"orderId": 7})
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        log.exception("caught")
+    print("plain print")
+    if event.get("fail"):
+        raise KeyError("missing")
+    return None

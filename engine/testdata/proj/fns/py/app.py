@@ -44,3 +44,12 @@ _tenants = []  # every tenant this worker served, in order
 def tenant(event, context):
     _tenants.append(context.tenant_id)
     return {"tenant": context.tenant_id, "pid": os.getpid(), "served": _tenants}
+
+
+def jsonlogs(event, context):
+    import logging
+
+    logging.getLogger().info("quiet")
+    logging.getLogger().warning("loud")
+    return {"group": context.log_group_name, "format": os.environ.get("AWS_LAMBDA_LOG_FORMAT"),
+            "level": os.environ.get("AWS_LAMBDA_LOG_LEVEL")}
