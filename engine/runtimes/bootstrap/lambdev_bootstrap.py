@@ -467,12 +467,13 @@ _tenant_id = None
 # root logger and error reports write one JSON object per record.
 _json_logs = os.environ.get("AWS_LAMBDA_LOG_FORMAT", "").upper() == "JSON"
 
-# LogRecord attributes that are not a record's extra fields.
+# LogRecord attributes that are not a record's extra fields (awslambdaric's
+# list: a task name, set in asyncio code, is written as an extra field).
 _RECORD_FIELDS = frozenset((
     "name", "msg", "args", "levelname", "levelno", "pathname", "filename", "module",
     "exc_info", "exc_text", "stack_info", "lineno", "funcName", "created", "msecs",
-    "relativeCreated", "thread", "threadName", "processName", "process", "taskName",
-    "aws_request_id", "tenant_id", "message", "asctime"))
+    "relativeCreated", "thread", "threadName", "processName", "process",
+    "aws_request_id", "tenant_id"))
 
 
 def json_log_record(logging, record):
