@@ -20,6 +20,8 @@ type spec struct {
 	memory, timeout                           int32
 	env                                       map[string]string
 	tenancy                                   types.TenantIsolationMode // "" for none
+	logging                                   types.LoggingConfig       // Lambda's default when undeclared
+	logDeclared                               bool                      // the file declares logging
 }
 
 func newSpec(p *config.Project, t Target, role string) spec {
@@ -33,6 +35,7 @@ func newSpec(p *config.Project, t Target, role string) spec {
 	if f.Role != "" {
 		s.role = f.Role
 	}
+	s.logging, s.logDeclared = newLogging(f.Logging, s.name), f.Logging != nil
 	if f.PerTenant() {
 		s.tenancy = types.TenantIsolationModePerTenant
 	}
@@ -91,6 +94,7 @@ func (s spec) configChanges(cur *types.FunctionConfiguration) []string {
 	add(aws.ToInt32(cur.Timeout) != s.timeout, "timeout")
 	add(aws.ToString(cur.Description) != s.description, "description")
 	add(!maps.Equal(env, s.env) && len(env)+len(s.env) > 0, "environment")
+	add(s.loggingChanged(cur.LoggingConfig), "logging")
 	return out
 }
 
@@ -139,6 +143,9 @@ func (s spec) create(a *Artifact, p *config.Project) *lambda.CreateFunctionInput
 	if s.tenancy != "" {
 		in.TenancyConfig = &types.TenancyConfig{TenantIsolationMode: s.tenancy}
 	}
+	if s.logDeclared {
+		in.LoggingConfig = s.loggingInput()
+	}
 	return in
 }
 
@@ -152,6 +159,9 @@ func (s spec) updateConfig() *lambda.UpdateFunctionConfigurationInput {
 		Timeout:      aws.Int32(s.timeout),
 		Environment:  &types.Environment{Variables: s.env},
 		Description:  aws.String(s.description),
+		// Always sent, so that a function whose file no longer declares
+		// logging goes back to Lambda's default.
+		LoggingConfig: s.loggingInput(),
 	}
 }
 

@@ -1,11 +1,15 @@
 package deploy
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -96,4 +100,44 @@ func newDeployer(t *testing.T) *Deployer {
 		t.Fatal(err)
 	}
 	return d
+}
+
+// peekBody reads req's body and puts it back for the next client.
+func peekBody(req *http.Request) ([]byte, error) {
+	if req.Body == nil {
+		return nil, nil
+	}
+	body, err := io.ReadAll(req.Body)
+	req.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	return body, nil
+}
+
+// editConfiguration lets edit change the Configuration of a GetFunction
+// answer before the SDK reads it.
+func editConfiguration(resp *http.Response, edit func(c map[string]any)) error {
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return err
+	}
+	var out map[string]map[string]any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&out); err != nil {
+		return err
+	}
+	if c := out["Configuration"]; c != nil {
+		edit(c)
+		if body, err = json.Marshal(out); err != nil {
+			return err
+		}
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.ContentLength = int64(len(body))
+	resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
+	return nil
 }

@@ -24,7 +24,7 @@ const (
 // overrides cloud dev needs to deploy the relay bridge in its place.
 type Target struct {
 	// Function is the declared function; its name, memory, timeout, architecture,
-	// description, role, tenancy and URL are deployed as declared.
+	// description, role, tenancy, logging and URL are deployed as declared.
 	Function *config.Function
 	// Runtime is the effective runtime; empty means Function.Runtime.
 	Runtime string
@@ -52,7 +52,7 @@ type Result struct {
 	Function string `json:"function"`
 	Name     string `json:"name"`
 	Action   Action `json:"action"`
-	// Changes lists what differed: "code", "runtime", "memory", "url", ….
+	// Changes lists what differed: "code", "runtime", "memory", "logging", "url", ….
 	Changes    []string `json:"changes,omitempty"`
 	ARN        string   `json:"arn,omitempty"`
 	URL        string   `json:"url,omitempty"`

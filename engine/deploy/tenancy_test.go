@@ -1,15 +1,12 @@
 package deploy
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"maps"
 	"net/http"
 	"path"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -47,12 +44,10 @@ func (k *tenancyKeeper) Do(req *http.Request) (*http.Response, error) {
 }
 
 func (k *tenancyKeeper) create(req *http.Request) (*http.Response, error) {
-	body, err := io.ReadAll(req.Body)
-	req.Body.Close()
+	body, err := peekBody(req)
 	if err != nil {
 		return nil, err
 	}
-	req.Body = io.NopCloser(bytes.NewReader(body))
 	var in struct {
 		FunctionName  string
 		TenancyConfig *struct{ TenantIsolationMode string }
@@ -78,26 +73,14 @@ func (k *tenancyKeeper) get(req *http.Request, name string) (*http.Response, err
 	if err != nil || resp.StatusCode != http.StatusOK || mode == "" {
 		return resp, err
 	}
-	body, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	err = editConfiguration(resp, func(c map[string]any) {
+		if c["TenancyConfig"] == nil {
+			c["TenancyConfig"] = map[string]string{"TenantIsolationMode": mode}
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
-	var out map[string]map[string]any
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if err := dec.Decode(&out); err != nil {
-		return nil, err
-	}
-	if c := out["Configuration"]; c != nil && c["TenancyConfig"] == nil {
-		c["TenancyConfig"] = map[string]string{"TenantIsolationMode": mode}
-		if body, err = json.Marshal(out); err != nil {
-			return nil, err
-		}
-	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	resp.ContentLength = int64(len(body))
-	resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
 	return resp, nil
 }
 
