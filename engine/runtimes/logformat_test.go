@@ -7,7 +7,32 @@ import (
 	"testing"
 
 	"github.com/lambdev/lambdev/engine/runtimeapi"
+	"github.com/lambdev/lambdev/engine/runtimes"
 )
+
+// startWithEnv prepares spec, starts its worker with env added to the
+// Lambda environment, and waits for its first /next.
+func startWithEnv(t *testing.T, spec runtimes.Spec, env ...string) *worker {
+	t.Helper()
+	p := prepare(t, spec)
+	p.Env = append(p.Env, env...)
+	w := startWorker(t, spec, p)
+	w.ready(t)
+	return w
+}
+
+// jsonLogged invokes w as tenant blue and returns the invocation and the
+// JSON records its output holds once mark appeared.
+func jsonLogged(t *testing.T, w *worker, mark string) (runtimeapi.Invocation, []map[string]any) {
+	t.Helper()
+	inv := invocation(`{}`)
+	inv.TenantID = "blue"
+	w.invoke(t, inv)
+	w.out.waitFor(t, mark)
+	return inv, jsonRecords(w.out.String())
+}
+
+var jsonLogEnv = []string{"AWS_LAMBDA_LOG_FORMAT=JSON", "AWS_LAMBDA_LOG_LEVEL=INFO"}
 
 // jsonRecords parses the output lines that are JSON objects.
 func jsonRecords(out string) []map[string]any {
@@ -36,16 +61,8 @@ func recordWith(recs []map[string]any, key, value string) map[string]any {
 // filter applies, print() stays plain text.
 func TestPythonJSONLogs(t *testing.T) {
 	requireTool(t, "python3")
-	spec := pythonSpec(t, "app.jsonlog")
-	p := prepare(t, spec)
-	p.Env = append(p.Env, "AWS_LAMBDA_LOG_FORMAT=JSON", "AWS_LAMBDA_LOG_LEVEL=INFO")
-	w := startWorker(t, spec, p)
-	w.ready(t)
-	inv := invocation(`{}`)
-	inv.TenantID = "blue"
-	w.invoke(t, inv)
-	w.out.waitFor(t, "plain print\n")
-	recs := jsonRecords(w.out.String())
+	w := startWithEnv(t, pythonSpec(t, "app.jsonlog"), jsonLogEnv...)
+	inv, recs := jsonLogged(t, w, "plain print\n")
 	millis := regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$`)
 	hello := recordWith(recs, "message", "hello json")
 	switch {
@@ -89,16 +106,8 @@ func TestPythonJSONLogs(t *testing.T) {
 // record whose message is the error.
 func TestNodeJSONLogs(t *testing.T) {
 	requireTool(t, "node")
-	spec := nodeSpec(t, "cjs.jsonlog")
-	p := prepare(t, spec)
-	p.Env = append(p.Env, "AWS_LAMBDA_LOG_FORMAT=JSON", "AWS_LAMBDA_LOG_LEVEL=INFO")
-	w := startWorker(t, spec, p)
-	w.ready(t)
-	inv := invocation(`{}`)
-	inv.TenantID = "blue"
-	w.invoke(t, inv)
-	w.out.waitFor(t, "plain write\n")
-	recs := jsonRecords(w.out.String())
+	w := startWithEnv(t, nodeSpec(t, "cjs.jsonlog"), jsonLogEnv...)
+	inv, recs := jsonLogged(t, w, "plain write\n")
 	hello := recordWith(recs, "message", "hello { a: 1 }")
 	if hello == nil || hello["level"] != "INFO" || hello["requestId"] != inv.RequestID || hello["tenantId"] != "blue" ||
 		!regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$`).MatchString(hello["timestamp"].(string)) {

@@ -41,13 +41,7 @@ func TestNodeLogLevel(t *testing.T) {
 		{"WARN", "WARN ERROR FATAL"},
 		{"fatal", "FATAL"},
 	} {
-		spec := nodeSpec(t, "cjs.levels")
-		p := prepare(t, spec)
-		if tc.level != "" {
-			p.Env = append(p.Env, "AWS_LAMBDA_LOG_LEVEL="+tc.level)
-		}
-		w := startWorker(t, spec, p)
-		w.ready(t)
+		w := startWithEnv(t, nodeSpec(t, "cjs.levels"), "AWS_LAMBDA_LOG_LEVEL="+tc.level)
 		w.invoke(t, invocation(`{}`))
 		w.out.waitFor(t, "levels done\n")
 		var got []string

@@ -218,11 +218,7 @@ func TestPythonInitErrors(t *testing.T) {
 func TestPythonLogLevel(t *testing.T) {
 	requireTool(t, "python3")
 	for _, level := range []string{"TRACE", "DEBUG", "WARN"} {
-		spec := pythonSpec(t, "app.log")
-		p := prepare(t, spec)
-		p.Env = append(p.Env, "AWS_LAMBDA_LOG_LEVEL="+level)
-		w := startWorker(t, spec, p)
-		w.ready(t)
+		w := startWithEnv(t, pythonSpec(t, "app.log"), "AWS_LAMBDA_LOG_LEVEL="+level)
 		inv := invocation(`{}`)
 		w.invoke(t, inv)
 		w.out.waitFor(t, "\t"+inv.RequestID+"\tvia logging\n")
