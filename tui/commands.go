@@ -112,7 +112,7 @@ func (m *Model) perform(a action) tea.Cmd {
 			m.setFlash(a.fn+" has no tenant isolation (tenancy: PER_TENANT): its invocations name no tenant", true)
 			return nil
 		}
-		m.fns.askTenant(a.fn, m.inv.lastTenant(a.fn))
+		m.fns.askTenant(a.fn, m.inv.invokeTenant(a.fn))
 	case setTenantAction:
 		f := m.eng.Project().Function(a.fn)
 		if f == nil {
@@ -159,7 +159,7 @@ func (m *Model) payload(fn string) []byte {
 func (m *Model) invoke(fn string, payload []byte, tenant string) tea.Cmd {
 	m.payloads[fn] = payload
 	if f := m.eng.Project().Function(fn); tenant == "" && f != nil && f.PerTenant() {
-		tenant = m.inv.lastTenant(fn)
+		tenant = m.inv.invokeTenant(fn)
 	}
 	req := engine.Request{Function: fn, Payload: payload, Source: engine.SourceCLI, RequestID: engine.NewRequestID(), TenantID: tenant}
 	ctx, eng := m.ctx, m.eng

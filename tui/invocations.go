@@ -35,9 +35,9 @@ type invocationsPane struct {
 // function as until one was seen for it.
 const DefaultTenant = "lambdev"
 
-// lastTenant is the tenant the workbench invokes fn as: the one set with
+// invokeTenant is the tenant the workbench invokes fn as: the one set with
 // t, else the one fn was last invoked as, else DefaultTenant.
-func (p *invocationsPane) lastTenant(fn string) string {
+func (p *invocationsPane) invokeTenant(fn string) string {
 	if t := p.chosen[fn]; t != "" {
 		return t
 	}

@@ -223,7 +223,7 @@ func TestTenantPrompt(t *testing.T) {
 	m = press(m, "t")
 	m = press(m, ";")
 	m = send(m, tea.KeyMsg{Type: tea.KeyEnter})
-	if v := m.View(); !strings.Contains(v, "must be 1 to 256") || m.inv.lastTenant("api") != "qa" {
+	if v := m.View(); !strings.Contains(v, "must be 1 to 256") || m.inv.invokeTenant("api") != "qa" {
 		t.Errorf("an invalid tenant was not refused:\n%s", v)
 	}
 	m = press(m, "j", "t")
