@@ -160,7 +160,7 @@ func (e *Engine) fn(name string) *function { return e.state().fns[name] }
 // newFunction makes the function f, the index-th of p.
 func (e *Engine) newFunction(p *config.Project, f *config.Function, index int) *function {
 	fn := &function{eng: e, project: p, cfg: f, timeout: f.Timeout, spec: specFor(p, f, e.opts.BuildDir), live: f.Dev,
-		arn: functionARN(p, f), eager: index < e.opts.Warm}
+		arn: functionARN(p, f), eager: index < e.opts.Warm, logs: logPolicyFor(f.Logging)}
 	fn.launcher, fn.prepErr = runtimes.For(f.Family())
 	if fn.prepErr != nil {
 		fn.prepErr = fmt.Errorf("%w: %v", ErrNotRunnable, fn.prepErr)

@@ -197,6 +197,7 @@ func (fn *function) init(w *worker, r *running, res *Result) (Result, bool) {
 	w.logs.waitFor(100 * time.Millisecond)
 	w.detach(r)
 	var out Result
+	timedOut := false
 	switch {
 	case initAns != nil:
 		out = Result{RequestID: r.id, Function: fn.cfg.Name, Outcome: OutcomeInitError, Payload: initAns.Body,
@@ -204,6 +205,7 @@ func (fn *function) init(w *worker, r *running, res *Result) (Result, bool) {
 	case errors.Is(err, ErrClosed):
 		out = fn.eng.failed(fn, r.req, OutcomeCrash, "Runtime.ExitError", "lambdev is shutting down")
 	case ctx.Err() != nil:
+		timedOut = true
 		out = fn.eng.failed(fn, r.req, OutcomeInitError, "Runtime.InitError",
 			fmt.Sprintf("RequestId: %s Error: init did not finish within %s", r.id, fn.eng.opts.InitTimeout))
 	default:
@@ -213,8 +215,10 @@ func (fn *function) init(w *worker, r *running, res *Result) (Result, bool) {
 	if !errors.Is(err, ErrClosed) {
 		fn.initDone(w, StateInitFailed, string(out.Payload))
 	}
-	// As Lambda logs an init failed on invoke: its output, then START.
-	r.logStart()
+	// As Lambda logs an init failed on invoke: its output, its report,
+	// then START.
+	fn.logInitReport(r, &out, timedOut)
+	fn.logStart(r)
 	fn.finishLogs(r, &out)
 	fn.release(w)
 	return out, false
@@ -279,23 +283,6 @@ func (e *Engine) failed(fn *function, req *Request, o Outcome, typ, msg string) 
 	res := Result{RequestID: req.RequestID, Function: fn.cfg.Name, Started: time.Now(), Finished: time.Now()}
 	fn.setError(&res, o, typ, msg)
 	return res
-}
-
-// finishLogs appends END/REPORT lines as Lambda writes them and sets res.Logs.
-func (fn *function) finishLogs(r *running, res *Result) {
-	res.Finished = time.Now()
-	fmt.Fprintf(&r.logs, "END RequestId: %s\n", r.id)
-	billed := res.Duration.Milliseconds() + 1
-	report := fmt.Sprintf("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\tMax Memory Used: %d MB",
-		r.id, float64(res.Duration.Microseconds())/1000, billed, fn.cfg.Memory, res.MaxMemoryMB)
-	if res.Cold {
-		report += fmt.Sprintf("\tInit Duration: %.2f ms", float64(res.InitDuration.Microseconds())/1000)
-	}
-	if res.Outcome == OutcomeTimeout {
-		report += "\tStatus: timeout"
-	}
-	fmt.Fprintln(&r.logs, report)
-	res.Logs = r.logs.bytes()
 }
 
 // record updates the function's counters.

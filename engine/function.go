@@ -32,6 +32,7 @@ type function struct {
 	baseEnv  []string
 	arn      string // the ARN invocations see
 	timeout  time.Duration
+	logs     logPolicy
 
 	mu            sync.Mutex
 	gen           *generation

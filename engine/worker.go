@@ -56,11 +56,6 @@ type running struct {
 	logs tailBuffer
 }
 
-// logStart writes the platform's START line into r's log.
-func (r *running) logStart() {
-	fmt.Fprintf(&r.logs, "START RequestId: %s Version: $LATEST\n", r.id)
-}
-
 // spawn starts a worker process for gen; it does not wait for init.
 // A held worker (a spare) loads its runtime and then waits on stdin for
 // unhold before it imports the handler.
@@ -81,6 +76,9 @@ func (fn *function) spawn(gen *generation, id int, hold bool) (*worker, error) {
 	cmd.SysProcAttr = workerProcAttr()
 	wk := &worker{id: id, fn: fn, gen: gen, api: api, cmd: cmd, logs: lp, exited: make(chan struct{})}
 	wk.initLog.max = 64 * 1024
+	if !hold {
+		fn.logInitStart(&wk.initLog)
+	}
 	var holdR *os.File
 	if hold {
 		if holdR, wk.hold, err = os.Pipe(); err != nil {
@@ -155,6 +153,9 @@ func (wk *worker) reap() {
 
 // logLine attributes one output line (called with the log pipe's lock held).
 func (wk *worker) logLine(line []byte) {
+	if !wk.fn.logs.keeps(line) {
+		return
+	}
 	wk.mu.Lock()
 	r := wk.cur
 	if r == nil {
@@ -184,7 +185,7 @@ func (wk *worker) attach(r *running, cancel context.CancelCauseFunc, start bool)
 		wk.initLog.reset()
 	}
 	if start {
-		r.logStart()
+		wk.fn.logStart(r)
 	}
 	wk.cur, wk.cancel = r, cancel
 	wk.mu.Unlock()
@@ -269,6 +270,7 @@ func readVmHWM(status *os.File) int {
 func (wk *worker) unhold() {
 	if wk.hold != nil {
 		wk.start = time.Now()
+		wk.fn.logInitStart(&wk.initLog)
 		_, _ = wk.hold.Write([]byte{1})
 		wk.hold.Close()
 		wk.hold = nil
