@@ -183,17 +183,12 @@ func (s *urlStream) Write(p []byte) (int, error) {
 		s.bad = err
 		return 0, err
 	}
-	if m.StatusCode < 100 || m.StatusCode > 599 {
-		s.bad = errors.New("the streamed response's statusCode is out of range")
+	if !finalStatus(m.StatusCode) {
+		s.bad = errors.New("the streamed response's statusCode is not a final status (200–599)")
 		return 0, s.bad
 	}
 	h := s.out.w.Header()
-	for k, v := range m.Headers {
-		h.Set(k, v)
-	}
-	for _, c := range m.Cookies {
-		h.Add("Set-Cookie", c)
-	}
+	setResponseHeaders(h, m.Headers, m.Cookies)
 	ct := h.Get("Content-Type")
 	if ct == "" {
 		ct = defaultStreamType

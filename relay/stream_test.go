@@ -295,7 +295,7 @@ func TestFunctionURLStreamErrors(t *testing.T) {
 		t.Errorf("mid-stream error: status %d, body %q, read error %v; want 201, \"partial\", unexpected EOF", resp.StatusCode, body, err)
 	}
 	// An error before the first byte, and preludes a client must never see.
-	for _, op := range []string{"error", "noprelude", "badprelude"} {
+	for _, op := range []string{"error", "noprelude", "badprelude", "informational"} {
 		resp, err = http.Get(f.gw.FunctionURL("gourl") + "?op=" + op)
 		if err != nil {
 			t.Fatal(err)
@@ -305,6 +305,21 @@ func TestFunctionURLStreamErrors(t *testing.T) {
 		if resp.StatusCode != http.StatusBadGateway || strings.Contains(string(body), "yyy") || strings.Contains(string(body), "not json") {
 			t.Errorf("%s: status %d %q, want a bare 502", op, resp.StatusCode, body)
 		}
+	}
+}
+
+// The gateway frames a streamed body itself: a prelude's Content-Length,
+// Transfer-Encoding or Connection header cannot cut it short.
+func TestFunctionURLStreamFraming(t *testing.T) {
+	f := newStreamGateway(t)
+	resp, err := http.Get(f.gw.FunctionURL("gourl") + "?op=framing")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || string(body) != "streamed past three bytes\n" || resp.StatusCode != 200 || resp.Header.Get("X-Kept") != "yes" {
+		t.Errorf("status %d, X-Kept %q, body %q (%v); want 200, yes, the whole body", resp.StatusCode, resp.Header.Get("X-Kept"), body, err)
 	}
 }
 

@@ -237,17 +237,10 @@ func writeURLResponse(w http.ResponseWriter, res engine.Result) {
 }
 
 func writeStructured(w http.ResponseWriter, out events.LambdaFunctionURLResponse) {
-	h := w.Header()
-	keys := make([]string, 0, len(out.Headers))
-	for k := range out.Headers {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		h.Set(k, out.Headers[k])
-	}
-	for _, c := range out.Cookies {
-		h.Add("Set-Cookie", c)
+	status := out.StatusCode
+	if !finalStatus(status) {
+		http.Error(w, "Internal Server Error", http.StatusBadGateway)
+		return
 	}
 	body := []byte(out.Body)
 	if out.IsBase64Encoded {
@@ -258,16 +251,44 @@ func writeStructured(w http.ResponseWriter, out events.LambdaFunctionURLResponse
 		}
 		body = dec
 	}
+	h := w.Header()
+	setResponseHeaders(h, out.Headers, out.Cookies)
 	if h.Get("Content-Type") == "" {
 		h.Set("Content-Type", "application/json")
 	}
-	status := out.StatusCode
-	if status < 100 || status > 599 {
-		http.Error(w, "Internal Server Error", http.StatusBadGateway)
-		return
+	if status != http.StatusNoContent && status != http.StatusNotModified {
+		h.Set("Content-Length", strconv.Itoa(len(body)))
 	}
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+}
+
+// finalStatus reports whether a handler's statusCode can answer a request:
+// an informational 1xx cannot, nor can anything outside 100–599.
+func finalStatus(code int) bool { return code >= 200 && code <= 599 }
+
+// setResponseHeaders copies a handler's headers and cookies to h, except
+// the headers that frame the HTTP message: the gateway frames the body it
+// sends, so a handler's Content-Length or Transfer-Encoding cannot truncate
+// it or leave a client waiting, nor a hop-by-hop header (RFC 9110 §7.6.1)
+// steer the connection.
+func setResponseHeaders(h http.Header, headers map[string]string, cookies []string) {
+	keys := make([]string, 0, len(headers))
+	for k := range headers {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // names that differ only in case: the same one wins every time
+	for _, k := range keys {
+		switch http.CanonicalHeaderKey(k) {
+		case "Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Upgrade",
+			"Te", "Trailer", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization":
+			continue
+		}
+		h.Set(k, headers[k])
+	}
+	for _, c := range cookies {
+		h.Add("Set-Cookie", c)
+	}
 }
 
 // writeStreamed splits a streamed response's prelude from its body.

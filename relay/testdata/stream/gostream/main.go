@@ -7,7 +7,10 @@
 //   - op=error: a plain handler error, before anything is streamed;
 //   - op=bytes: size zero bytes, for the streaming benchmark;
 //   - op=noprelude, op=badprelude: an http-integration response whose
-//     prelude never ends (20 KiB without the eight NULs), or is not JSON.
+//     prelude never ends (20 KiB without the eight NULs), or is not JSON;
+//   - op=framing: a prelude whose headers would misframe the body
+//     (Content-Length: 3 before 26 bytes, Transfer-Encoding, Connection);
+//   - op=informational: a prelude with the status 103.
 //
 // Called through a function URL it answers with aws-lambda-go's
 // LambdaFunctionURLStreamingResponse (status 201 and an X-Streamed header).
@@ -109,6 +112,11 @@ func handle(_ context.Context, raw json.RawMessage) (any, error) {
 		return &integration{strings.NewReader(`{"statusCode":200,"x":"` + strings.Repeat("y", 20<<10))}, nil
 	case "badprelude":
 		return &integration{strings.NewReader("not json\x00\x00\x00\x00\x00\x00\x00\x00body")}, nil
+	case "framing":
+		return &integration{strings.NewReader(`{"statusCode":200,"headers":{"Content-Length":"3","Transfer-Encoding":"identity",` +
+			`"Connection":"close","X-Kept":"yes"}}` + "\x00\x00\x00\x00\x00\x00\x00\x00" + "streamed past three bytes\n")}, nil
+	case "informational":
+		return &integration{strings.NewReader(`{"statusCode":103}` + "\x00\x00\x00\x00\x00\x00\x00\x00" + "body")}, nil
 	default:
 		return nil, errors.New("unknown op " + p.Op)
 	}
