@@ -48,7 +48,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func newGateway(t *testing.T) *gatewayFixture {
+func newGateway(t testing.TB) *gatewayFixture {
 	t.Helper()
 	if _, err := exec.LookPath("python3"); err != nil {
 		if os.Getenv("LAMBDEV_REQUIRE_ALL") == "1" {
