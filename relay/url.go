@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -174,7 +175,9 @@ func urlEventFor(r *http.Request, path string, body []byte, requestID string, p 
 		},
 	}
 	if len(body) > 0 {
-		if isText(r.Header.Get("Content-Type")) {
+		// A JSON string cannot carry bytes that are not UTF-8: such a body
+		// goes base64 whatever its type says, so it reaches the handler whole.
+		if isText(r.Header.Get("Content-Type")) && utf8.Valid(body) {
 			ev.Body = string(body)
 		} else {
 			ev.Body = base64.StdEncoding.EncodeToString(body)
