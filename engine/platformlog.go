@@ -160,15 +160,18 @@ func (fn *function) logInitStart(w *tailBuffer) {
 	}
 }
 
+// startRecord carries functionArn as Lambda's platform.start records do
+// since 2026 (a captured record: {"requestId", "functionArn", "version"}).
 type startRecord struct {
-	RequestID string `json:"requestId"`
-	Version   string `json:"version"`
+	RequestID   string `json:"requestId"`
+	FunctionArn string `json:"functionArn"`
+	Version     string `json:"version"`
 }
 
 // logStart writes the START line (platform.start in JSON format) into r's log.
 func (fn *function) logStart(r *running) {
 	if fn.logs.json {
-		fn.logs.write(&r.logs, levelInfo, time.Now(), "platform.start", startRecord{RequestID: r.id, Version: "$LATEST"})
+		fn.logs.write(&r.logs, levelInfo, time.Now(), "platform.start", startRecord{RequestID: r.id, FunctionArn: fn.arn, Version: "$LATEST"})
 		return
 	}
 	fmt.Fprintf(&r.logs, "START RequestId: %s Version: $LATEST\n", r.id)
@@ -213,17 +216,38 @@ type initReportMetrics struct {
 	DurationMs float64 `json:"durationMs"`
 }
 
-// recordStatus is the status and errorType platform records give res.
+// recordStatus is the status and errorType Lambda's platform records give
+// res. A handler's error is a success: the runtime answered, through
+// /error, as AWS's emulator counts it (rapid's invoke flow sends
+// runtimeDone "success" once the runtime has responded either way), and
+// Lambda's Text REPORT line shows no status after one. A timeout is
+// "timeout"; a crash, a failed init or an oversized response is "error"
+// with its type, as Text REPORT lines show it (`Status: error`, then
+// `Error Type: Runtime.ExitError`, tab-separated).
 func recordStatus(res *Result) (status, errorType string) {
-	switch {
-	case res.Outcome == OutcomeOK:
+	switch res.Outcome {
+	case OutcomeOK, OutcomeError:
 		return statusSuccess, ""
-	case res.Outcome == OutcomeTimeout:
+	case OutcomeTimeout:
 		return statusTimeout, ""
-	case res.Error != nil:
+	}
+	if res.Error != nil {
 		return statusError, res.Error.Type
 	}
 	return statusError, ""
+}
+
+// textStatus is the Text format's rendering of a record's status: nothing
+// for a success, else "\tStatus: …" and "\tError Type: …".
+func textStatus(status, errorType string) string {
+	if status == statusSuccess {
+		return ""
+	}
+	s := "\tStatus: " + status
+	if errorType != "" {
+		s += "\tError Type: " + errorType
+	}
+	return s
 }
 
 // finishLogs appends END/REPORT lines as Lambda writes them (in JSON
@@ -232,21 +256,18 @@ func recordStatus(res *Result) (status, errorType string) {
 func (fn *function) finishLogs(r *running, res *Result) {
 	res.Finished = time.Now()
 	billed := res.Duration.Milliseconds() + 1
+	status, errorType := recordStatus(res)
 	if !fn.logs.json {
 		fmt.Fprintf(&r.logs, "END RequestId: %s\n", r.id)
 		report := fmt.Sprintf("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: %d MB\tMax Memory Used: %d MB",
-			r.id, float64(res.Duration.Microseconds())/1000, billed, fn.cfg.Memory, res.MaxMemoryMB)
+			r.id, ms(res.Duration), billed, fn.cfg.Memory, res.MaxMemoryMB)
 		if res.Cold {
-			report += fmt.Sprintf("\tInit Duration: %.2f ms", float64(res.InitDuration.Microseconds())/1000)
+			report += fmt.Sprintf("\tInit Duration: %.2f ms", ms(res.InitDuration))
 		}
-		if res.Outcome == OutcomeTimeout {
-			report += "\tStatus: timeout"
-		}
-		fmt.Fprintln(&r.logs, report)
+		fmt.Fprintln(&r.logs, report+textStatus(status, errorType))
 		res.Logs = r.logs.bytes()
 		return
 	}
-	status, errorType := recordStatus(res)
 	produced := res.Streamed
 	if produced == 0 {
 		produced = int64(len(res.Payload))
@@ -265,19 +286,22 @@ func (fn *function) finishLogs(r *running, res *Result) {
 	res.Logs = r.logs.bytes()
 }
 
-// logInitReport writes platform.initReport for an init that failed, in
-// JSON format; Lambda reports a failed init before the START of the
-// invocation that waited for it, as its Text format's INIT_REPORT line.
+// logInitReport reports an init that failed as Lambda does, before the
+// START of the invocation that waited for it: INIT_REPORT in Text format
+// (`INIT_REPORT Init Duration: 154.03 ms`, `Phase: init`, `Status: error`,
+// `Error Type: Runtime.ExitError`, tab-separated, in a captured log),
+// platform.initReport in JSON format.
 func (fn *function) logInitReport(r *running, res *Result, timedOut bool) {
-	if !fn.logs.json {
-		return
-	}
 	status, errorType := statusError, ""
 	if res.Error != nil {
 		errorType = res.Error.Type
 	}
 	if timedOut {
 		status, errorType = statusTimeout, ""
+	}
+	if !fn.logs.json {
+		fmt.Fprintf(&r.logs, "INIT_REPORT Init Duration: %.2f ms\tPhase: init%s\n", ms(res.InitDuration), textStatus(status, errorType))
+		return
 	}
 	fn.logs.write(&r.logs, statusLevel(status), time.Now(), "platform.initReport", initReportRecord{
 		InitializationType: "on-demand", Phase: "init", Status: status, ErrorType: errorType,

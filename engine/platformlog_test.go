@@ -56,6 +56,7 @@ type platformLine struct {
 	Type   string `json:"type"`
 	Record struct {
 		RequestID          string `json:"requestId"`
+		FunctionArn        string `json:"functionArn"`
 		Version            string `json:"version"`
 		Status             string `json:"status"`
 		ErrorType          string `json:"errorType"`
@@ -138,7 +139,8 @@ func TestJSONPlatformLogs(t *testing.T) {
 	if is.FunctionName != "enginetest-test-golog" || is.InitializationType != "on-demand" {
 		t.Errorf("initStart record %+v", is)
 	}
-	if st := recs["platform.start"].Record; st.RequestID != cold.RequestID || st.Version != "$LATEST" {
+	if st := recs["platform.start"].Record; st.RequestID != cold.RequestID || st.Version != "$LATEST" ||
+		st.FunctionArn != "arn:aws:lambda:us-east-1:000000000000:function:enginetest-test-golog" {
 		t.Errorf("start record %+v, request %s", st, cold.RequestID)
 	}
 	done := recs["platform.runtimeDone"].Record
@@ -166,9 +168,9 @@ func TestJSONPlatformLogs(t *testing.T) {
 	if strings.Join(seq, "|") != strings.Join(want, "|") {
 		t.Fatalf("warm log sequence:\n got %q\nwant %q", seq, want)
 	}
-	// aws-lambda-go names an errors.New error by its Go type.
+	// The runtime answered, through /error: to the platform a success.
 	for _, typ := range []string{"platform.runtimeDone", "platform.report"} {
-		if r := recs[typ].Record; r.Status != "error" || r.ErrorType != "errorString" {
+		if r := recs[typ].Record; r.Status != "success" || r.ErrorType != "" {
 			t.Errorf("%s of a handler error: status %q errorType %q", typ, r.Status, r.ErrorType)
 		}
 	}
@@ -177,9 +179,9 @@ func TestJSONPlatformLogs(t *testing.T) {
 	}
 }
 
-// systemLogLevel WARN drops the system records of a successful invocation
-// and keeps the report of a failed one; the application level, unset,
-// is INFO.
+// systemLogLevel WARN drops the system records of a successful invocation,
+// a handler error's included, and keeps the report of a crash; the
+// application level, unset, is INFO.
 func TestJSONSystemLogLevelWarn(t *testing.T) {
 	requireInterpreter(t, "go")
 	e, _ := newTestEngine(t)
@@ -189,15 +191,20 @@ func TestJSONSystemLogLevelWarn(t *testing.T) {
 	if ok.Outcome != OutcomeOK || strings.Join(seq, "|") != strings.Join(want, "|") {
 		t.Fatalf("success: outcome %s, log sequence\n got %q\nwant %q", ok.Outcome, seq, want)
 	}
-	bad := invoke(t, e, "gologwarn", `{"fail":true}`)
-	seq, recs := logSequence(t, bad.Logs)
-	want = []string{"app:golog info", "app:golog warn", "app:golog error", "text:golog plain", "text:aws-lambda-go's error log",
-		"platform.report"}
-	if strings.Join(seq, "|") != strings.Join(want, "|") {
-		t.Fatalf("failure: log sequence\n got %q\nwant %q", seq, want)
+	failed := invoke(t, e, "gologwarn", `{"fail":true}`)
+	seq, _ = logSequence(t, failed.Logs)
+	want = []string{"app:golog info", "app:golog warn", "app:golog error", "text:golog plain", "text:aws-lambda-go's error log"}
+	if failed.Outcome != OutcomeError || strings.Join(seq, "|") != strings.Join(want, "|") {
+		t.Fatalf("handler error: outcome %s, log sequence\n got %q\nwant %q", failed.Outcome, seq, want)
 	}
-	if r := recs["platform.report"].Record; r.Status != "error" || r.ErrorType != "errorString" || r.RequestID != bad.RequestID {
-		t.Errorf("failure report %+v", r)
+	crashed := invoke(t, e, "gologwarn", `{"crash":true}`)
+	seq, recs := logSequence(t, crashed.Logs)
+	want = []string{"app:golog info", "app:golog warn", "app:golog error", "text:golog plain", "platform.report"}
+	if crashed.Outcome != OutcomeCrash || strings.Join(seq, "|") != strings.Join(want, "|") {
+		t.Fatalf("crash: outcome %s, log sequence\n got %q\nwant %q", crashed.Outcome, seq, want)
+	}
+	if r := recs["platform.report"].Record; r.Status != "error" || r.ErrorType != "Runtime.ExitError" || r.RequestID != crashed.RequestID {
+		t.Errorf("crash report %+v", r)
 	}
 }
 
@@ -223,5 +230,29 @@ func TestJSONInitReport(t *testing.T) {
 	}
 	if d := recs["platform.initReport"].Record.Metrics.DurationMs; d == nil || *d != float64(res.InitDuration.Microseconds())/1000 {
 		t.Errorf("initReport durationMs %v, init took %s", d, res.InitDuration)
+	}
+}
+
+// Text format reports what ended badly as Lambda's Text lines do: a
+// crash's REPORT ends with its status and error type, a failed init has
+// its INIT_REPORT line before START, and a handler's error adds nothing.
+func TestTextReportStatus(t *testing.T) {
+	requireInterpreter(t, "python3")
+	e, _ := newTestEngine(t)
+	crash := invoke(t, e, "crash", `{}`)
+	if crash.Outcome != OutcomeCrash || !strings.Contains(string(crash.Logs), "\tStatus: error\tError Type: Runtime.ExitError\n") {
+		t.Errorf("crash: outcome %s, logs\n%s", crash.Outcome, crash.Logs)
+	}
+	fail := invoke(t, e, "fail", `{}`)
+	if fail.Outcome != OutcomeError || strings.Contains(string(fail.Logs), "Status:") {
+		t.Errorf("handler error: outcome %s, logs\n%s", fail.Outcome, fail.Logs)
+	}
+	broken := invoke(t, e, "broken", `{}`)
+	logs := string(broken.Logs)
+	initReport := strings.Index(logs, "INIT_REPORT Init Duration: ")
+	if broken.Outcome != OutcomeInitError || initReport < 0 || initReport > strings.Index(logs, "START RequestId: ") ||
+		!strings.Contains(logs[initReport:], " ms\tPhase: init\tStatus: error\tError Type: Runtime.ImportModuleError\n") ||
+		!strings.Contains(logs, "\tStatus: error\tError Type: Runtime.ImportModuleError\n") {
+		t.Errorf("init error: outcome %s, logs\n%s", broken.Outcome, logs)
 	}
 }

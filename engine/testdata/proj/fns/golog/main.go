@@ -1,6 +1,6 @@
 // Command golog logs through log/slog's JSON handler at every level, and
 // once in plain text, the way a Go function logs for Lambda's JSON format.
-// An event {"fail": true} makes it return an error.
+// An event {"fail": true} makes it return an error, {"crash": true} exit.
 package main
 
 import (
@@ -16,12 +16,15 @@ import (
 func main() {
 	log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	log.Info("golog init")
-	lambda.Start(func(ctx context.Context, ev struct{ Fail bool }) (string, error) {
+	lambda.Start(func(ctx context.Context, ev struct{ Fail, Crash bool }) (string, error) {
 		log.Debug("golog debug")
 		log.Info("golog info")
 		log.Warn("golog warn")
 		log.Error("golog error")
 		fmt.Println("golog plain")
+		if ev.Crash {
+			os.Exit(3)
+		}
 		if ev.Fail {
 			return "", errors.New("golog failed")
 		}
