@@ -1,5 +1,6 @@
 // Package testutil holds helpers several packages' tests share: a real moto
-// server (an AWS emulator) started on a free loopback port.
+// server (an AWS emulator) started on a free loopback port, and counts of
+// the descriptors and goroutines a leak would grow.
 package testutil
 
 import (
