@@ -3,6 +3,9 @@ package relay
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,6 +55,48 @@ func TestHubSessionsLeakNothing(t *testing.T) {
 	base := testutil.Baseline(t, 300*time.Millisecond)
 	for r := 2; r < 5; r++ {
 		round(r)
+	}
+	testutil.CheckReleased(t, base, 5*time.Second)
+}
+
+// The gateway serves a dev session's every client: connections that come
+// and go, answered or refused, must give back what they took. Each request
+// here comes on its own connection.
+func TestGatewayConnectionsLeakNothing(t *testing.T) {
+	f := newGateway(t)
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	round := func() {
+		for _, c := range []struct {
+			method, url, body string
+			status            int
+		}{
+			{http.MethodPost, f.gw.Endpoint() + invokePrefix + "echo/invocations", `{"a":1}`, http.StatusOK},
+			{http.MethodPost, f.gw.Endpoint() + invokePrefix + "fail/invocations", `{}`, http.StatusOK},
+			{http.MethodPost, f.gw.Endpoint() + invokePrefix + "missing/invocations", `{}`, http.StatusNotFound},
+			{http.MethodPost, f.gw.Endpoint() + invokePrefix + "echo/invocations", `{"bad`, http.StatusBadRequest},
+			{http.MethodGet, f.gw.FunctionURL("web") + "x?y=1", ``, 201},
+			{http.MethodGet, f.gw.FunctionURL("nope"), ``, http.StatusForbidden},
+		} {
+			req, err := http.NewRequest(c.method, c.url, strings.NewReader(c.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp, err := client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != c.status {
+				t.Fatalf("%s %s: status %d, want %d", c.method, c.url, resp.StatusCode, c.status)
+			}
+		}
+	}
+	round()
+	round()
+	base := testutil.Baseline(t, 300*time.Millisecond)
+	for range 5 {
+		round()
 	}
 	testutil.CheckReleased(t, base, 5*time.Second)
 }
