@@ -130,13 +130,15 @@ func (p logPolicy) write(w *tailBuffer, lvl logLevel, at time.Time, typ string, 
 	w.Write(append(b, '\n'))
 }
 
-// statusLevel is the level of a record that ends with status: a failure is
-// logged at WARN, so it survives the WARN system level that drops the
-// records of successful invocations. [inferred] from reports of
-// systemLogLevel WARN in use; Lambda's event-to-level table was not read.
-func statusLevel(status string) logLevel {
+// statusLevel is the level of a record that ends with status: success's
+// when it succeeded, else WARN, so a failure survives the WARN system level
+// that drops the records of successful invocations. [3p] Lambda's "System
+// log level event mapping" as another project transcribes it: runtimeDone
+// DEBUG on success, report INFO on success, both WARN otherwise, the rest
+// INFO; AWS's own table could not be read through the search tools.
+func statusLevel(status string, success logLevel) logLevel {
 	if status == statusSuccess {
-		return levelInfo
+		return success
 	}
 	return levelWarn
 }
@@ -272,7 +274,7 @@ func (fn *function) finishLogs(r *running, res *Result) {
 	if produced == 0 {
 		produced = int64(len(res.Payload))
 	}
-	fn.logs.write(&r.logs, levelDebug, res.Finished, "platform.runtimeDone", runtimeDoneRecord{
+	fn.logs.write(&r.logs, statusLevel(status, levelDebug), res.Finished, "platform.runtimeDone", runtimeDoneRecord{
 		RequestID: r.id, Status: status, ErrorType: errorType,
 		Metrics: runtimeDoneMetrics{DurationMs: ms(res.Duration), ProducedBytes: produced},
 	})
@@ -281,7 +283,7 @@ func (fn *function) finishLogs(r *running, res *Result) {
 		init := ms(res.InitDuration)
 		m.InitDurationMs = &init
 	}
-	fn.logs.write(&r.logs, statusLevel(status), res.Finished, "platform.report",
+	fn.logs.write(&r.logs, statusLevel(status, levelInfo), res.Finished, "platform.report",
 		reportRecord{RequestID: r.id, Metrics: m, Status: status, ErrorType: errorType})
 	res.Logs = r.logs.bytes()
 }
@@ -303,7 +305,7 @@ func (fn *function) logInitReport(r *running, res *Result, timedOut bool) {
 		fmt.Fprintf(&r.logs, "INIT_REPORT Init Duration: %.2f ms\tPhase: init%s\n", ms(res.InitDuration), textStatus(status, errorType))
 		return
 	}
-	fn.logs.write(&r.logs, statusLevel(status), time.Now(), "platform.initReport", initReportRecord{
+	fn.logs.write(&r.logs, statusLevel(status, levelInfo), time.Now(), "platform.initReport", initReportRecord{
 		InitializationType: "on-demand", Phase: "init", Status: status, ErrorType: errorType,
 		Metrics: initReportMetrics{DurationMs: ms(res.InitDuration)},
 	})

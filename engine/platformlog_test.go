@@ -180,8 +180,8 @@ func TestJSONPlatformLogs(t *testing.T) {
 }
 
 // systemLogLevel WARN drops the system records of a successful invocation,
-// a handler error's included, and keeps the report of a crash; the
-// application level, unset, is INFO.
+// a handler error's included, and keeps a crash's runtimeDone and report,
+// logged at WARN; the application level, unset, is INFO.
 func TestJSONSystemLogLevelWarn(t *testing.T) {
 	requireInterpreter(t, "go")
 	e, _ := newTestEngine(t)
@@ -199,12 +199,14 @@ func TestJSONSystemLogLevelWarn(t *testing.T) {
 	}
 	crashed := invoke(t, e, "gologwarn", `{"crash":true}`)
 	seq, recs := logSequence(t, crashed.Logs)
-	want = []string{"app:golog info", "app:golog warn", "app:golog error", "text:golog plain", "platform.report"}
+	want = []string{"app:golog info", "app:golog warn", "app:golog error", "text:golog plain", "platform.runtimeDone", "platform.report"}
 	if crashed.Outcome != OutcomeCrash || strings.Join(seq, "|") != strings.Join(want, "|") {
 		t.Fatalf("crash: outcome %s, log sequence\n got %q\nwant %q", crashed.Outcome, seq, want)
 	}
-	if r := recs["platform.report"].Record; r.Status != "error" || r.ErrorType != "Runtime.ExitError" || r.RequestID != crashed.RequestID {
-		t.Errorf("crash report %+v", r)
+	for _, typ := range []string{"platform.runtimeDone", "platform.report"} {
+		if r := recs[typ].Record; r.Status != "error" || r.ErrorType != "Runtime.ExitError" || r.RequestID != crashed.RequestID {
+			t.Errorf("crash %s %+v", typ, r)
+		}
 	}
 }
 
@@ -219,11 +221,11 @@ func TestJSONInitReport(t *testing.T) {
 		t.Fatalf("outcome %s\n%s", res.Outcome, res.Logs)
 	}
 	seq, recs := logSequence(t, res.Logs)
-	want := []string{"platform.initStart", "app:ERROR", "platform.initReport", "platform.start", "platform.report"}
+	want := []string{"platform.initStart", "app:ERROR", "platform.initReport", "platform.start", "platform.runtimeDone", "platform.report"}
 	if strings.Join(seq, "|") != strings.Join(want, "|") {
 		t.Fatalf("log sequence:\n got %q\nwant %q\n%s", seq, want, res.Logs)
 	}
-	for _, typ := range []string{"platform.initReport", "platform.report"} {
+	for _, typ := range []string{"platform.initReport", "platform.runtimeDone", "platform.report"} {
 		if r := recs[typ].Record; r.Status != "error" || r.ErrorType != "Runtime.ImportModuleError" {
 			t.Errorf("%s: status %q errorType %q", typ, r.Status, r.ErrorType)
 		}
