@@ -190,6 +190,7 @@ func (fn *function) init(w *worker, r *running, res *Result) (Result, bool) {
 	initAns, err := w.waitReady(ctx)
 	res.InitDuration = time.Since(w.start)
 	if initAns == nil && err == nil {
+		fn.initSucceeded(w, r)
 		fn.initDone(w, StateReady, "")
 		return Result{}, true
 	}

@@ -407,6 +407,7 @@ func (fn *function) warm(ctx context.Context, start bool) string {
 		fn.setState(StateInitFailed, err.Error())
 		return err.Error()
 	}
+	fn.initSucceeded(w, nil)
 	fn.setState(StateReady, "")
 	return ""
 }

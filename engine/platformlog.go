@@ -305,8 +305,42 @@ func (fn *function) logInitReport(r *running, res *Result, timedOut bool) {
 		fmt.Fprintf(&r.logs, "INIT_REPORT Init Duration: %.2f ms\tPhase: init%s\n", ms(res.InitDuration), textStatus(status, errorType))
 		return
 	}
+	fn.logInitRuntimeDone(&r.logs, status, errorType)
 	fn.logs.write(&r.logs, statusLevel(status, levelInfo), time.Now(), "platform.initReport", initReportRecord{
 		InitializationType: "on-demand", Phase: "init", Status: status, ErrorType: errorType,
 		Metrics: initReportMetrics{DurationMs: ms(res.InitDuration)},
 	})
+}
+
+type initRuntimeDoneRecord struct {
+	InitializationType string `json:"initializationType"`
+	Phase              string `json:"phase"`
+	Status             string `json:"status"`
+	ErrorType          string `json:"errorType,omitempty"`
+}
+
+// logInitRuntimeDone writes platform.initRuntimeDone, in JSON format: the
+// end of a worker's init, DEBUG when it succeeded and WARN otherwise, as
+// runtimeDone is.
+func (fn *function) logInitRuntimeDone(w *tailBuffer, status, errorType string) {
+	if fn.logs.json {
+		fn.logs.write(w, statusLevel(status, levelDebug), time.Now(), "platform.initRuntimeDone",
+			initRuntimeDoneRecord{InitializationType: "on-demand", Phase: "init", Status: status, ErrorType: errorType})
+	}
+}
+
+// initSucceeded records the end of w's successful init in the log its init
+// output went to: r's, for an init an invocation waited for, else w's own.
+// The runtime wrote that output before it asked for its first event, so
+// draining the pipe first keeps the record after it.
+func (fn *function) initSucceeded(w *worker, r *running) {
+	if !fn.logs.json || fn.logs.system > levelDebug {
+		return
+	}
+	w.logs.drain()
+	if r != nil {
+		fn.logInitRuntimeDone(&r.logs, statusSuccess, "")
+		return
+	}
+	fn.logInitRuntimeDone(&w.initLog, statusSuccess, "")
 }

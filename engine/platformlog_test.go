@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lambdev/lambdev/config"
 )
@@ -129,8 +130,8 @@ func TestJSONPlatformLogs(t *testing.T) {
 	// systemLogLevel DEBUG adds platform.runtimeDone; applicationLogLevel
 	// WARN drops the init and handler records below WARN. The plain line
 	// stays: Lambda documents no filter for text.
-	want := []string{"platform.initStart", "platform.start", "app:golog warn", "app:golog error", "text:golog plain",
-		"platform.runtimeDone", "platform.report"}
+	want := []string{"platform.initStart", "platform.initRuntimeDone", "platform.start", "app:golog warn", "app:golog error",
+		"text:golog plain", "platform.runtimeDone", "platform.report"}
 	if strings.Join(seq, "|") != strings.Join(want, "|") {
 		t.Fatalf("cold log sequence:\n got %q\nwant %q\n%s", seq, want, cold.Logs)
 	}
@@ -138,6 +139,9 @@ func TestJSONPlatformLogs(t *testing.T) {
 	is := recs["platform.initStart"].Record
 	if is.FunctionName != "enginetest-test-golog" || is.InitializationType != "on-demand" {
 		t.Errorf("initStart record %+v", is)
+	}
+	if ird := recs["platform.initRuntimeDone"].Record; ird.Status != "success" || ird.InitializationType != "on-demand" {
+		t.Errorf("initRuntimeDone record %+v", ird)
 	}
 	if st := recs["platform.start"].Record; st.RequestID != cold.RequestID || st.Version != "$LATEST" ||
 		st.FunctionArn != "arn:aws:lambda:us-east-1:000000000000:function:enginetest-test-golog" {
@@ -221,11 +225,12 @@ func TestJSONInitReport(t *testing.T) {
 		t.Fatalf("outcome %s\n%s", res.Outcome, res.Logs)
 	}
 	seq, recs := logSequence(t, res.Logs)
-	want := []string{"platform.initStart", "app:ERROR", "platform.initReport", "platform.start", "platform.runtimeDone", "platform.report"}
+	want := []string{"platform.initStart", "app:ERROR", "platform.initRuntimeDone", "platform.initReport", "platform.start",
+		"platform.runtimeDone", "platform.report"}
 	if strings.Join(seq, "|") != strings.Join(want, "|") {
 		t.Fatalf("log sequence:\n got %q\nwant %q\n%s", seq, want, res.Logs)
 	}
-	for _, typ := range []string{"platform.initReport", "platform.runtimeDone", "platform.report"} {
+	for _, typ := range []string{"platform.initRuntimeDone", "platform.initReport", "platform.runtimeDone", "platform.report"} {
 		if r := recs[typ].Record; r.Status != "error" || r.ErrorType != "Runtime.ImportModuleError" {
 			t.Errorf("%s: status %q errorType %q", typ, r.Status, r.ErrorType)
 		}
@@ -256,5 +261,37 @@ func TestTextReportStatus(t *testing.T) {
 		!strings.Contains(logs[initReport:], " ms\tPhase: init\tStatus: error\tError Type: Runtime.ImportModuleError\n") ||
 		!strings.Contains(logs, "\tStatus: error\tError Type: Runtime.ImportModuleError\n") {
 		t.Errorf("init error: outcome %s, logs\n%s", broken.Outcome, logs)
+	}
+}
+
+// A worker warmed ahead of any invocation (here by a reload) logs its init
+// records into the first invocation it serves, before that invocation's
+// platform.start, as its init output is.
+func TestJSONWarmedInitRecords(t *testing.T) {
+	requireInterpreter(t, "go")
+	e, sub := newTestEngine(t)
+	invoke(t, e, "golog", `{}`)
+	if err := e.Reload("golog"); err != nil {
+		t.Fatal(err)
+	}
+	for done := false; !done; {
+		select {
+		case ev := <-sub.C:
+			if rf, ok := ev.(ReloadFinished); ok && rf.Function == "golog" {
+				if rf.Err != "" {
+					t.Fatalf("reload: %s", rf.Err)
+				}
+				done = true
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("no ReloadFinished within 30 s")
+		}
+	}
+	res := invoke(t, e, "golog", `{}`)
+	seq, _ := logSequence(t, res.Logs)
+	want := []string{"platform.initStart", "platform.initRuntimeDone", "platform.start", "app:golog warn", "app:golog error",
+		"text:golog plain", "platform.runtimeDone", "platform.report"}
+	if res.Cold || strings.Join(seq, "|") != strings.Join(want, "|") {
+		t.Fatalf("cold %v, log sequence\n got %q\nwant %q", res.Cold, seq, want)
 	}
 }
