@@ -82,19 +82,31 @@ func (p logPolicy) keeps(line []byte) bool {
 	if len(t) == 0 || t[0] != '{' {
 		return true
 	}
-	var rec map[string]json.RawMessage
+	if !bytes.Contains(t, levelKey) {
+		// INFO, if it is a JSON object at all: kept at INFO and below
+		// without parsing it, and only then checked above.
+		return p.app <= levelInfo || !json.Valid(t)
+	}
+	// One field: the decoder skips the others without building them. (It
+	// would also take "Level", but only a line with "level" gets here.)
+	var rec struct {
+		Level json.RawMessage `json:"level"`
+	}
 	if json.Unmarshal(t, &rec) != nil {
 		return true
 	}
 	lvl := levelInfo
 	var name string
-	if raw, ok := rec["level"]; ok && json.Unmarshal(raw, &name) == nil {
+	if json.Unmarshal(rec.Level, &name) == nil {
 		if v, ok := parseLogLevel(name); ok {
 			lvl = v
 		}
 	}
 	return lvl >= p.app
 }
+
+// levelKey is how a record's level key appears in its JSON.
+var levelKey = []byte(`"level"`)
 
 // Platform record statuses: the Telemetry API's status values.
 const (

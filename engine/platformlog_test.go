@@ -295,3 +295,32 @@ func TestJSONWarmedInitRecords(t *testing.T) {
 		t.Fatalf("cold %v, log sequence\n got %q\nwant %q", res.Cold, seq, want)
 	}
 }
+
+// BenchmarkLogPolicyKeeps measures the filter every output line of a
+// JSON-format function passes through, against the floor of only
+// validating the line's JSON (json.Valid) in the same run.
+func BenchmarkLogPolicyKeeps(b *testing.B) {
+	p := logPolicyFor(&config.LoggingConfig{Format: config.LogFormatJSON})
+	record := []byte(`{"timestamp": "2026-11-25T15:22:43.948Z", "level": "INFO", "message": "hello Ada", "logger": "root", "requestId": "018eab91-deda-446b-bb03-ce22650ad45f"}`)
+	noLevel := []byte(`{"time":"2026-11-25T15:22:43.948Z","msg":"hello Ada","requestId":"018eab91-deda-446b-bb03-ce22650ad45f"}`)
+	b.Run("floor-json.Valid", func(b *testing.B) {
+		for b.Loop() {
+			json.Valid(record)
+		}
+	})
+	b.Run("record-with-level", func(b *testing.B) {
+		for b.Loop() {
+			p.keeps(record)
+		}
+	})
+	b.Run("object-without-level", func(b *testing.B) {
+		for b.Loop() {
+			p.keeps(noLevel)
+		}
+	})
+	b.Run("plain-text", func(b *testing.B) {
+		for b.Loop() {
+			p.keeps([]byte("plain print"))
+		}
+	})
+}
