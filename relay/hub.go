@@ -24,6 +24,7 @@ const (
 	defaultPingInterval     = 10 * time.Second
 	defaultHandshakeTimeout = 10 * time.Second
 	defaultWriteTimeout     = 30 * time.Second
+	defaultMaxPending       = 256
 	// streamQueue is how many parts of one streamed answer without flow
 	// control (an older dev session's) may wait for a slow bridge before
 	// the dev session's reader waits too.
@@ -46,6 +47,11 @@ type HubOptions struct {
 	// WriteTimeout bounds each message written to a peer (default 30s); a
 	// peer that takes longer is dropped.
 	WriteTimeout time.Duration
+	// MaxPending caps the connections still waiting to say hello (default
+	// 256): past it a new one is answered 503 before its upgrade, so a
+	// flood of silent connections to a public hub holds at most that many
+	// sockets and goroutines until their handshake timeout.
+	MaxPending int
 	// Logf receives one line per notable event; nil discards them.
 	Logf func(format string, args ...any)
 }
@@ -61,10 +67,11 @@ type Hub struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // ServeHTTP calls and forwarding goroutines
 
-	mu     sync.Mutex
-	devs   map[string]*devSession // "app/stage" → the current dev session
-	peers  map[*peer]struct{}
-	closed bool
+	mu      sync.Mutex
+	devs    map[string]*devSession // "app/stage" → the current dev session
+	peers   map[*peer]struct{}
+	pending int // connections accepted that have not finished their handshake
+	closed  bool
 }
 
 // NewHub returns a hub accepting the stages in opts.Tokens.
@@ -77,6 +84,9 @@ func NewHub(opts HubOptions) (*Hub, error) {
 	}
 	if opts.WriteTimeout <= 0 {
 		opts.WriteTimeout = defaultWriteTimeout
+	}
+	if opts.MaxPending <= 0 {
+		opts.MaxPending = defaultMaxPending
 	}
 	if opts.Logf == nil {
 		opts.Logf = func(string, ...any) {}
@@ -101,6 +111,13 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer h.wg.Done()
+	helloed, ok := h.admit()
+	if !ok {
+		h.opts.Logf("relay hub: refused %s: %d connections are already waiting for their hello", r.RemoteAddr, h.opts.MaxPending)
+		http.Error(w, "relay hub: too many connections waiting for their hello", http.StatusServiceUnavailable)
+		return
+	}
+	defer helloed()
 	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{CompressionMode: websocket.CompressionDisabled})
 	if err != nil {
 		h.opts.Logf("relay hub: upgrade from %s: %v", r.RemoteAddr, err)
@@ -113,6 +130,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer h.removePeer(p)
 	hello, ok := h.handshake(p)
+	helloed()
 	if !ok {
 		return
 	}
@@ -199,6 +217,27 @@ func (h *Hub) enter() bool {
 	}
 	h.wg.Add(1)
 	return true
+}
+
+// admit counts in a connection that has yet to say hello, unless
+// MaxPending are already waiting. helloed counts it out; calls after the
+// first do nothing.
+func (h *Hub) admit() (helloed func(), ok bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.pending >= h.opts.MaxPending {
+		return nil, false
+	}
+	h.pending++
+	counted := true
+	return func() {
+		if counted {
+			counted = false
+			h.mu.Lock()
+			h.pending--
+			h.mu.Unlock()
+		}
+	}, true
 }
 
 func (h *Hub) addPeer(p *peer) bool {

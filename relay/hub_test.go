@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -196,5 +197,34 @@ func TestNewHubRejectsBadTokens(t *testing.T) {
 		if _, err := NewHub(HubOptions{Tokens: tokens}); err == nil {
 			t.Errorf("NewHub(%v) accepted", tokens)
 		}
+	}
+}
+
+// A public hub caps the connections still waiting to say hello: past
+// MaxPending a new one is refused 503 before its upgrade, and a slot frees
+// as soon as a waiting peer's handshake ends.
+func TestHubCapsConnectionsAwaitingHello(t *testing.T) {
+	_, url := startHub(t, HubOptions{MaxPending: 2})
+	silent, _ := rawPeer(t, url, nil)
+	rawPeer(t, url, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ws, resp, err := websocket.Dial(ctx, url, nil)
+	if err == nil {
+		ws.CloseNow()
+		t.Fatal("a third connection awaiting its hello was accepted; want 503")
+	}
+	if resp == nil || resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("third connection: %v, response %+v; want 503", err, resp)
+	}
+	// One waiting peer says hello: once welcomed, its slot is free.
+	if err := silent.Send(ctx, &wire.Message{Type: wire.TypeHello, Hello: bridgeHello(testToken)}); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := silent.Recv(ctx); err != nil || m.Type != wire.TypeWelcome {
+		t.Fatalf("hello: %v %+v", err, m)
+	}
+	if _, m := rawPeer(t, url, bridgeHello(testToken)); m.Type != wire.TypeWelcome {
+		t.Fatalf("after a slot freed: got %s", m.Type)
 	}
 }
