@@ -24,7 +24,7 @@ const (
 	defaultPingInterval     = 10 * time.Second
 	defaultHandshakeTimeout = 10 * time.Second
 	defaultWriteTimeout     = 30 * time.Second
-	defaultMaxPending       = 256
+	defaultMaxPending       = 1024
 	// streamQueue is how many parts of one streamed answer without flow
 	// control (an older dev session's) may wait for a slow bridge before
 	// the dev session's reader waits too.
@@ -48,9 +48,12 @@ type HubOptions struct {
 	// peer that takes longer is dropped.
 	WriteTimeout time.Duration
 	// MaxPending caps the connections still waiting to say hello (default
-	// 256): past it a new one is answered 503 before its upgrade, so a
+	// 1024): past it a new one is answered 503 before its upgrade, so a
 	// flood of silent connections to a public hub holds at most that many
-	// sockets and goroutines until their handshake timeout.
+	// sockets and goroutines until their handshake timeout. The default
+	// leaves room for a burst of cold bridges as large as Lambda's default
+	// account concurrency (1,000), each of which waits one round trip
+	// between its upgrade and its hello.
 	MaxPending int
 	// Logf receives one line per notable event; nil discards them.
 	Logf func(format string, args ...any)
