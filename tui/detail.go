@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -9,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/lambdev/lambdev/config"
 	"github.com/lambdev/lambdev/engine"
 )
 
@@ -190,10 +192,30 @@ func renderFunction(st Styles, r fnRow) string {
 	if r.url != "" {
 		field("url", r.url)
 	}
+	if r.cfg != nil && r.cfg.Logging != nil {
+		field("logging", describeLogging(r.cfg.Logging))
+	}
+	if r.cfg != nil && r.cfg.PerTenant() {
+		field("tenancy", "PER_TENANT · a worker serves one tenant; t sets the tenant of invocations")
+	}
 	if r.info.Detail != "" {
 		fmt.Fprintf(&b, "\n%s\n%s\n", st.Section.Render("Output"), printable(r.info.Detail))
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// describeLogging says how a function logs and what its levels drop, so a
+// line missing from an invocation's log is explained where it is looked for.
+func describeLogging(l *config.LoggingConfig) string {
+	parts := []string{l.Format}
+	if l.JSON() {
+		app, sys := cmp.Or(l.ApplicationLevel, "INFO"), cmp.Or(l.SystemLevel, "INFO")
+		parts = append(parts, "application "+app+" · system "+sys+" (records below them are dropped, as in Lambda)")
+	}
+	if l.LogGroup != "" {
+		parts = append(parts, "log group "+l.LogGroup)
+	}
+	return strings.Join(parts, " · ")
 }
 
 func side(s engine.Side) string {

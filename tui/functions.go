@@ -20,6 +20,7 @@ type fnRow struct {
 	info engine.FunctionInfo
 	plan engine.Row
 	url  string
+	cfg  *config.Function
 }
 
 // functionsPane lists every function with its badge, runtime swap, local
@@ -51,7 +52,7 @@ func newFunctionsPane(st Styles, keys KeyMap, proj *config.Project, urls map[str
 	in.Cursor.SetMode(cursor.CursorStatic)
 	p := functionsPane{st: st, keys: keys, proj: proj, urls: urls, index: map[string]int{}, tenant: in}
 	for i, f := range proj.Functions {
-		p.rows = append(p.rows, fnRow{info: engine.FunctionInfo{Name: f.Name, Live: f.Dev, State: engine.StateStarting}, url: urls[f.Name]})
+		p.rows = append(p.rows, fnRow{info: engine.FunctionInfo{Name: f.Name, Live: f.Dev, State: engine.StateStarting}, url: urls[f.Name], cfg: f})
 		p.index[f.Name] = i
 	}
 	p.replan()
@@ -71,6 +72,7 @@ func (p *functionsPane) setProject(proj *config.Project) {
 		if !ok {
 			r = fnRow{info: engine.FunctionInfo{Name: f.Name, Live: f.Dev, State: engine.StateStarting}, url: p.urls[f.Name]}
 		}
+		r.cfg = f
 		p.rows = append(p.rows, r)
 		p.index[f.Name] = i
 	}
