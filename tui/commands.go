@@ -137,8 +137,9 @@ func (m *Model) perform(a action) tea.Cmd {
 		}
 	case openFunctionAction:
 		if i, ok := m.fns.index[a.fn]; ok {
-			m.detail.showFunction(m.fns.rows[i])
+			m.detail.showFunction(m.fns.rows[i], false)
 			m.detailOpen = true
+			return snapshotCmd(m.eng) // its worker counts are the engine's, not the events'
 		}
 	case closeDetailAction:
 		m.detailOpen = false
@@ -184,6 +185,7 @@ func (m Model) onResult(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case snapshotMsg:
 		m.fns.setSnapshot(msg.infos)
+		m.refreshFunctionPage()
 	case doneMsg:
 		if msg.err != nil {
 			m.setFlash(fmt.Sprintf("%s: %v", msg.what, msg.err), true)

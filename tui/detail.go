@@ -46,11 +46,12 @@ func (d *detailView) showInvocation(v *invocation, keep bool) {
 	d.setBody(renderInvocation(d.st, v), keep)
 }
 
-// showFunction fills the page with a function's plan and build output.
-func (d *detailView) showFunction(r fnRow) {
+// showFunction fills the page with a function's plan and build output;
+// keep holds the scroll position when the same function is refreshed.
+func (d *detailView) showFunction(r fnRow, keep bool) {
 	d.seq, d.fn = 0, r.info.Name
 	d.title = "Function " + r.info.Name
-	d.setBody(renderFunction(d.st, r), false)
+	d.setBody(renderFunction(d.st, r), keep)
 }
 
 func (d *detailView) setBody(body string, keep bool) {

@@ -125,6 +125,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // event command; a rise in dropped events triggers a fresh snapshot.
 func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	refresh := m.detailOpen && m.detail.seq != 0
+	workersChanged := false
 	for _, ev := range msg.events {
 		switch e := ev.(type) {
 		case engine.ProjectReloaded:
@@ -134,17 +135,22 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 			first, _, _ := strings.Cut(e.Errors, "\n")
 			m.setFlash("lambdev.yaml edit rejected (still running the last good one): "+first, true)
 		}
+		workersChanged = workersChanged || m.changesWorkersOfPage(ev)
 		m.fns.apply(ev)
 		m.drift.apply(ev)
 		if v := m.inv.apply(ev); v != nil && refresh && v.seq == m.detail.seq {
 			m.detail.showInvocation(v, true)
 		}
 	}
+	m.refreshFunctionPage()
 	m.layout()
 	var cmds []tea.Cmd
 	if msg.dropped > m.dropped {
 		m.log.Printf("engine dropped %d events for the workbench", msg.dropped-m.dropped)
 		m.dropped = msg.dropped
+		workersChanged = true
+	}
+	if workersChanged {
 		cmds = append(cmds, snapshotCmd(m.eng))
 	}
 	if msg.closed {
@@ -153,6 +159,37 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, waitEvents(m.src))
 	}
 	return m, tea.Batch(cmds...)
+}
+
+// refreshFunctionPage redraws the open function page from its row, which
+// events and snapshots keep current.
+func (m *Model) refreshFunctionPage() {
+	if !m.detailOpen || m.detail.fn == "" {
+		return
+	}
+	if i, ok := m.fns.index[m.detail.fn]; ok {
+		m.detail.showFunction(m.fns.rows[i], true)
+	}
+}
+
+// changesWorkersOfPage reports whether ev changes how many workers the
+// open function page's function has, or how many are idle: counts only a
+// snapshot of the engine gives.
+func (m *Model) changesWorkersOfPage(ev engine.Event) bool {
+	if !m.detailOpen || m.detail.fn == "" {
+		return false
+	}
+	switch e := ev.(type) {
+	case engine.WorkerStarted:
+		return e.Function == m.detail.fn
+	case engine.WorkerStopped:
+		return e.Function == m.detail.fn
+	case engine.InvocationStarted:
+		return e.Function == m.detail.fn
+	case engine.InvocationFinished:
+		return e.Result.Function == m.detail.fn
+	}
+	return false
 }
 
 // onKey routes a key: global keys first, then the detail page or the
