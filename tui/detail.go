@@ -189,7 +189,11 @@ func renderFunction(st Styles, r fnRow) string {
 	field("state", string(r.info.State))
 	field("generation", fmt.Sprint(r.info.Generation))
 	s := r.info.Stats
-	field("invocations", fmt.Sprintf("%d (%d errors) · last %s · %d workers, %d idle", s.Invocations, s.Errors, duration(s.LastDuration), s.Workers, s.Idle))
+	workers := "workers"
+	if s.Workers == 1 {
+		workers = "worker"
+	}
+	field("invocations", fmt.Sprintf("%d (%d errors) · last %s · %d %s, %d idle", s.Invocations, s.Errors, duration(s.LastDuration), s.Workers, workers, s.Idle))
 	if r.url != "" {
 		field("url", r.url)
 	}

@@ -75,7 +75,7 @@ func TestFunctionPageFollowsItsWorkers(t *testing.T) {
 	out, cmd := m.Update(keyMsg("enter"))
 	m = out.(Model)
 	m = send(m, snapshot(cmd))
-	if v := ansi.Strip(m.View()); !strings.Contains(v, "Function api") || !strings.Contains(v, "1 workers, 1 idle") {
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "Function api") || !strings.Contains(v, "1 worker, 1 idle") {
 		t.Fatalf("opened page:\n%s", v)
 	}
 
