@@ -122,10 +122,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // onEvents folds a batch of engine events into the panes and re-arms the
-// event command; a rise in dropped events triggers a fresh snapshot.
+// event command; a rise in dropped events, or a change to the workers of
+// the open function page's function, triggers a fresh snapshot.
 func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	refresh := m.detailOpen && m.detail.seq != 0
-	workersChanged := false
+	resnapshot := false
 	for _, ev := range msg.events {
 		switch e := ev.(type) {
 		case engine.ProjectReloaded:
@@ -135,7 +136,7 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 			first, _, _ := strings.Cut(e.Errors, "\n")
 			m.setFlash("lambdev.yaml edit rejected (still running the last good one): "+first, true)
 		}
-		workersChanged = workersChanged || m.changesWorkersOfPage(ev)
+		resnapshot = resnapshot || m.changesWorkersOfPage(ev)
 		m.fns.apply(ev)
 		m.drift.apply(ev)
 		if v := m.inv.apply(ev); v != nil && refresh && v.seq == m.detail.seq {
@@ -148,9 +149,9 @@ func (m Model) onEvents(msg eventsMsg) (tea.Model, tea.Cmd) {
 	if msg.dropped > m.dropped {
 		m.log.Printf("engine dropped %d events for the workbench", msg.dropped-m.dropped)
 		m.dropped = msg.dropped
-		workersChanged = true
+		resnapshot = true
 	}
-	if workersChanged {
+	if resnapshot {
 		cmds = append(cmds, snapshotCmd(m.eng))
 	}
 	if msg.closed {
