@@ -40,16 +40,24 @@ func selfCPU() float64 {
 
 // cpuSplit accumulates CPU per invocation (µs) by process, over rounds.
 type cpuSplit struct {
+	self   string // what this process did meanwhile: "client" unless set
 	client []float64
 	procs  map[string][]float64
 }
 
 // measure runs fn (which returns how many invocations it completed) and
-// records the CPU each process spent per invocation meanwhile.
+// records the CPU each process of root's tree spent per invocation meanwhile.
 func (c *cpuSplit) measure(root int, fn func() int64) {
-	before, self := procCPU(root), selfCPU()
+	c.measureWith(func() map[string]float64 { return procCPU(root) }, "client", fn)
+}
+
+// measureWith is measure over the processes sample reads, with this
+// process's own share named self.
+func (c *cpuSplit) measureWith(sample func() map[string]float64, self string, fn func() int64) {
+	c.self = self
+	before, selfBefore := sample(), selfCPU()
 	n := fn()
-	after, selfAfter := procCPU(root), selfCPU()
+	after, selfAfter := sample(), selfCPU()
 	if n <= 0 {
 		return
 	}
@@ -57,7 +65,7 @@ func (c *cpuSplit) measure(root int, fn func() int64) {
 		c.procs = map[string][]float64{}
 	}
 	per := func(sec float64) float64 { return sec / float64(n) * 1e6 }
-	c.client = append(c.client, per(selfAfter-self))
+	c.client = append(c.client, per(selfAfter-selfBefore))
 	for name, v := range after {
 		if d := v - before[name]; d > 0 {
 			c.procs[name] = append(c.procs[name], per(d))
@@ -72,7 +80,7 @@ func (c *cpuSplit) String() string {
 		return "—"
 	}
 	total := summarize(c.client).Median
-	parts := []string{fmt.Sprintf("client %.0f µs", total)}
+	parts := []string{fmt.Sprintf("%s %.0f µs", c.self, total)}
 	names := make([]string, 0, len(c.procs))
 	for name := range c.procs {
 		names = append(names, name)

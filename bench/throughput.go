@@ -58,9 +58,23 @@ func throughput(ctx context.Context, t *tools, f *fleet, cfg settings, logf func
 			out[key(t, c)] = s
 		}
 	}
+	var ceil *ceiling
+	if t.bootstrap != "" {
+		var err error
+		if ceil, err = startCeiling(t, 8); err != nil {
+			logf("throughput: the Go worker ceiling not measured: %v", err)
+		} else {
+			defer ceil.stop()
+			out[ceilingKey] = ceil.series
+		}
+	}
 	for r := range cfg.tpRounds {
 		logf("throughput: round %d/%d", r+1, cfg.tpRounds)
 		for _, c := range concurrencies {
+			// The ceiling runs first in even rounds and last in odd ones.
+			if c == 8 && ceil != nil && r%2 == 0 {
+				ceil.round(cfg.tpWarm, cfg.tpWindow)
+			}
 			for _, t := range rotate(targets, r) {
 				s := out[key(t, c)]
 				if s.skip != "" {
@@ -80,10 +94,16 @@ func throughput(ctx context.Context, t *tools, f *fleet, cfg settings, logf func
 					s.first = l.FirstErr
 				}
 			}
+			if c == 8 && ceil != nil && r%2 == 1 {
+				ceil.round(cfg.tpWarm, cfg.tpWindow)
+			}
 		}
 	}
 	return out, rieNote
 }
+
+// ceilingKey is the worker ceiling's entry in throughput's results.
+const ceilingKey = "go worker alone@8"
 
 // reportThroughput writes the throughput table and verdicts.
 func reportThroughput(rep *report, f *fleet, res map[string]*tpSeries, rieNote string, cfg settings) {
@@ -104,12 +124,30 @@ func reportThroughput(rep *report, f *fleet, res map[string]*tpSeries, rieNote s
 		}
 		rows = append(rows, row)
 	}
+	if s := res[ceilingKey]; s != nil {
+		row := []string{s.t.name() + " (bare Runtime API, no client)"}
+		for _, c := range concurrencies {
+			cell := ""
+			if c == s.conc {
+				cell = s.cell()
+			}
+			row = append(row, cell)
+		}
+		rows = append(rows, row)
+	}
 	for peer, why := range f.skip {
 		rows = append(rows, []string{peer, why, "", ""})
 	}
 	sec.table(header, rows)
 	if rieNote != "" {
 		sec.note("%s", rieNote)
+	}
+	if s := res[ceilingKey]; s != nil {
+		sec.note("The Go worker alone: %d copies of the Go handler's bootstrap (unmodified aws-lambda-go) "+
+			"fed by a Runtime API in the harness that answers /next at once and only counts the replies: "+
+			"no Invoke API, no client, no worker ever waiting for an invocation. Whatever serves invocations "+
+			"to these workers adds a client and a gateway on the same cores, so this rate bounds what any "+
+			"peer, lambdev included, can get from them on this machine.", s.conc)
 	}
 	sec.note("CPU per invocation at c=8, by process (user+system time from /proc over each round's window, " +
 		"median over rounds; client = this harness's own process, which also serves the floor in-process). " +
@@ -119,6 +157,9 @@ func reportThroughput(rep *report, f *fleet, res map[string]*tpSeries, rieNote s
 		if s := res[t.name()+"@8"]; s != nil && s.skip == "" {
 			cpuRows = append(cpuRows, []string{t.name(), s.cpu.String()})
 		}
+	}
+	if s := res[ceilingKey]; s != nil {
+		cpuRows = append(cpuRows, []string{s.t.name(), s.cpu.String()})
 	}
 	sec.table([]string{"target", "CPU per invocation at c=8"}, cpuRows)
 	judgeThroughput(rep, res)
@@ -148,7 +189,11 @@ func judgeThroughput(rep *report, res map[string]*tpSeries) {
 	}{{"lambdev go", 8000}, {"lambdev python", 5000}} {
 		s := res[g.name+"@8"]
 		v := summarize(s.rates)
-		rep.judge(fmt.Sprintf("%s ≥ %.0f/s at c=8, zero errors", g.name, g.want), s.cell(), v.Median >= g.want && s.errors == 0, "")
+		why := ""
+		if c := res[ceilingKey]; g.name == "lambdev go" && c != nil && summarize(c.rates).ok() {
+			why = fmt.Sprintf("the Go worker alone, fed by a bare Runtime API with no client, served %s", c.cell())
+		}
+		rep.judge(fmt.Sprintf("%s ≥ %.0f/s at c=8, zero errors", g.name, g.want), s.cell(), v.Median >= g.want && s.errors == 0, why)
 	}
 	for _, p := range [][2]string{{"lambdev go", "rie go"}, {"lambdev python", "sls python"}, {"lambdev node", "sls node"}} {
 		a, b := res[p[0]+"@8"], res[p[1]+"@8"]
