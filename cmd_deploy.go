@@ -21,13 +21,15 @@ import (
 type deployFlags struct {
 	profile string
 	mode    string
+	prune   bool
 }
 
 func runDeploy(g *globals, args []string) error {
 	var f deployFlags
-	rest, err := g.commandFlags("deploy", "deploy [--ci] [--json] [--profile NAME]", args, func(fs *flag.FlagSet) {
+	rest, err := g.commandFlags("deploy", "deploy [--ci] [--json] [--prune] [--profile NAME]", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&f.profile, "profile", "", "AWS shared-config profile (default: AWS_PROFILE or default)")
 		fs.StringVar(&f.mode, "mode", "deploy", "only deploy: dev swaps are refused")
+		fs.BoolVar(&f.prune, "prune", false, "delete the stage's functions lambdev deployed that lambdev.yaml no longer declares")
 	})
 	if err != nil {
 		return err
@@ -59,7 +61,31 @@ func runDeploy(g *globals, args []string) error {
 		return err
 	}
 	rep, err := d.Deploy(ctx, p, deploy.Plan(p))
+	if rep != nil {
+		deployErr := err
+		err = errors.Join(deployErr, undeclared(ctx, d, p, rep, f.prune && deployErr == nil))
+		if f.prune && deployErr != nil {
+			rep.Notes = append(rep.Notes, "not pruned: the deploy failed")
+		}
+	}
 	return reportDeploy(g, rep, err, ws)
+}
+
+// undeclared adds to rep the stage's functions lambdev.yaml no longer
+// declares: deleted when prune is set, else listed. Without prune, failing to
+// look is a note, not a failed deploy.
+func undeclared(ctx context.Context, d *deploy.Deployer, p *config.Project, rep *deploy.Report, prune bool) error {
+	find := d.Undeclared
+	if prune {
+		find = d.Prune
+	}
+	found, err := find(ctx, p)
+	rep.Results = append(rep.Results, found...)
+	if err != nil && !prune {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("undeclared functions not looked for: %v", err))
+		return nil
+	}
+	return err
 }
 
 func runRemove(g *globals, args []string) error {
@@ -139,6 +165,9 @@ func printReport(w io.Writer, rep *deploy.Report) {
 		if len(r.Changes) > 0 {
 			action += " (" + strings.Join(r.Changes, ",") + ")"
 		}
+		if r.Action == deploy.ActionUndeclared {
+			where += "  not in the project file: `lambdev deploy --prune` deletes it"
+		}
 		if r.Error != "" {
 			where = r.Error
 			if r.Hint != "" {
@@ -148,4 +177,7 @@ func printReport(w io.Writer, rep *deploy.Report) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Function, action, r.Runtime, where)
 	}
 	tw.Flush()
+	for _, n := range rep.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
 }

@@ -25,13 +25,7 @@ func (d *Deployer) Remove(ctx context.Context, p *config.Project) (*Report, erro
 	}
 	rep.Results = make([]Result, len(names))
 	d.each(len(names), func(i int) { rep.Results[i] = d.removeOne(ctx, p, names[i]) })
-	results := rep.Results[:0]
-	for _, r := range rep.Results {
-		if r.Action != "" { // undeclared functions that are not ours are dropped
-			results = append(results, r)
-		}
-	}
-	rep.Results = results
+	rep.Results = keepActed(rep.Results) // undeclared functions that are not ours are dropped
 	if err := rep.failure("remove"); err != nil {
 		return rep, err
 	}

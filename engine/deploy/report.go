@@ -17,6 +17,7 @@ const (
 	ActionUnchanged    Action = "unchanged"     // nothing differed; no mutating call was made
 	ActionRemove       Action = "remove"        // the function was deleted
 	ActionAbsent       Action = "absent"        // remove found nothing to delete
+	ActionUndeclared   Action = "undeclared"    // deployed in the stage, no longer declared, left in place
 	ActionFailed       Action = "failed"        // see Result.Error
 )
 
@@ -74,6 +75,9 @@ type Report struct {
 	Role       string   `json:"role,omitempty"`
 	RoleAction Action   `json:"roleAction,omitempty"`
 	Results    []Result `json:"functions"`
+	// Notes say what was not done and why, e.g. undeclared functions not
+	// looked for because listing the account's functions was refused.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Failed counts the functions that failed.
