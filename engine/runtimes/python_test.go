@@ -90,6 +90,46 @@ func TestPythonHandlerResults(t *testing.T) {
 	}
 }
 
+// A Decimal (boto3's DynamoDB numbers) is written as its exact text, as
+// awslambdaric does: aws/aws-lambda-python-runtime-interface-client,
+// awslambdaric/lambda_runtime_marshaller.py, encodes with simplejson and a
+// default() giving math.nan for a NaN Decimal and RawJSON(str(d)) for any
+// other. A Decimal key is simplejson's TypeError, its C speedups naming the
+// type "decimal.Decimal". The cases run in order on one worker: a failed
+// encode must leave nothing behind for the next.
+func TestPythonDecimalResults(t *testing.T) {
+	w := startPython(t, "app.decimals")
+	const values = `{"price": 1.10, "big": 12345678901234567890.123456789, "sci": 1E+2, "small": 1E-7, ` +
+		`"nan": NaN, "snan": NaN, "negnan": NaN, "inf": Infinity, "-inf": -Infinity, ` +
+		`"nested": [{"zero": -0.00}], "tuple": [0.1], "text": "say \"1.10\""}`
+	tests := []struct {
+		name, payload, response, errorMessage string
+	}{
+		{"values", `{}`, values, ""},
+		{"top-level", `{"case": "top"}`, `3.14`, ""},
+		{"key", `{"case": "key"}`, "",
+			"Unable to marshal response: keys must be str, int, float, bool or None, not decimal.Decimal"},
+		{"unserialisable after a Decimal", `{"case": "unserialisable"}`, "",
+			"Unable to marshal response: Object of type set is not JSON serializable"},
+		{"values again", `{}`, values, ""},
+	}
+	for _, tt := range tests {
+		inv := invocation(tt.payload)
+		a := w.invoke(t, inv)
+		if tt.errorMessage == "" {
+			if a.Kind != runtimeapi.KindResponse || string(a.Body) != tt.response {
+				t.Errorf("%s: got %v\n%s\nwant\n%s", tt.name, a.Kind, a.Body, tt.response)
+			}
+			continue
+		}
+		want := `{"errorMessage": "` + tt.errorMessage +
+			`", "errorType": "Runtime.MarshalError", "requestId": "` + inv.RequestID + `", "stackTrace": []}`
+		if raw, _ := w.raw.errorBody(inv.RequestID); a.Kind != runtimeapi.KindError || string(raw) != want {
+			t.Errorf("%s: got %v\n%s\nwant\n%s", tt.name, a.Kind, raw, want)
+		}
+	}
+}
+
 func TestPythonContext(t *testing.T) {
 	w := startPython(t, "app.ctx")
 	inv := invocation(`{}`)

@@ -46,8 +46,40 @@ class FaultException(Exception):
 _WS = " \t\n\r"
 
 
+# awslambdaric's marshaller (lambda_runtime_marshaller.py) writes a Decimal,
+# as boto3 gives DynamoDB numbers, as its exact text (simplejson's
+# RawJSON(str(d))) and a NaN one as NaN. The json module cannot write raw
+# text: _json_default stands a placeholder string in for each Decimal and
+# to_json splices the text in, a pass that an encode without Decimals skips.
+_raw = []  # the text of each Decimal the encode in progress met, by index
+_RAW_TAG = "lambdevRaw" + os.urandom(8).hex() + "-"  # no handler can guess it
+_NAN = float("nan")
+
+
 def _json_default(obj):
     decimal = sys.modules.get("decimal")  # no Decimal can exist unless imported
+    if decimal is not None and isinstance(obj, decimal.Decimal):
+        if obj.is_nan():
+            return _NAN
+        _raw.append(str(obj))
+        return _RAW_TAG + str(len(_raw) - 1)
+    raise TypeError("Object of type %s is not JSON serializable" % obj.__class__.__name__)
+
+
+def _splice_raw(out):
+    """out with each quoted placeholder replaced by the text it stands for."""
+    parts = out.split('"' + _RAW_TAG)
+    for i in range(1, len(parts)):
+        index, _, rest = parts[i].partition('"')
+        parts[i] = _raw[int(index)] + rest
+    del _raw[:]
+    return "".join(parts)
+
+
+def _log_default(obj):
+    """Log records' default: a Decimal logs as a float (awslambdaric's log
+    encoder has none: a Decimal extra fails its record)."""
+    decimal = sys.modules.get("decimal")
     if decimal is not None and isinstance(obj, decimal.Decimal):
         return float(obj)
     raise TypeError("Object of type %s is not JSON serializable" % obj.__class__.__name__)
@@ -93,18 +125,32 @@ try:
             return json.loads(data)
 
     def to_json(obj):
-        """json.JSONEncoder(ensure_ascii=_ascii, default=_json_default).encode(obj)."""
+        """json.JSONEncoder(ensure_ascii=_ascii, default=_json_default).encode(obj),
+        Decimals spliced in."""
         if isinstance(obj, str):
             return _quote(obj)
         encode = _json.make_encoder(
             {}, _json_default, _quote, None, ": ", ", ", False, False, True)
+        out = "".join(encode(obj, 0))
+        return _splice_raw(out) if _raw else out
+
+    def log_json(obj):
+        """A log record's JSON. Handler threads log while the main thread
+        may be encoding a result, so records leave _raw alone."""
+        encode = _json.make_encoder(
+            {}, _log_default, _quote, None, ": ", ", ", False, False, True)
         return "".join(encode(obj, 0))
 
 except (ImportError, AttributeError, TypeError):  # an interpreter without _json
     import json
 
     loads = json.loads
-    to_json = json.JSONEncoder(ensure_ascii=_ascii, default=_json_default).encode
+    _encode = json.JSONEncoder(ensure_ascii=_ascii, default=_json_default).encode
+    log_json = json.JSONEncoder(ensure_ascii=_ascii, default=_log_default).encode
+
+    def to_json(obj):
+        out = _encode(obj)
+        return _splice_raw(out) if _raw else out
 
 
 # --- Runtime API client -------------------------------------------------------
@@ -504,7 +550,7 @@ def json_log_record(logging, record):
     for key, value in record.__dict__.items():
         if key not in _RECORD_FIELDS and key not in out:
             out[key] = value
-    return to_json({k: v for k, v in out.items() if v is not None}) + "\n"
+    return log_json({k: v for k, v in out.items() if v is not None}) + "\n"
 
 
 def setup_logging(logging):
@@ -597,6 +643,7 @@ def marshal(result):
     try:
         return to_json(result).encode(), b"application/json"
     except Exception as e:
+        del _raw[:]  # the Decimals met before the failure
         raise FaultException(_MARSHAL_ERROR, "Unable to marshal response: %s" % e)
 
 

@@ -71,3 +71,30 @@ def jsonlog(event, context):
     if event.get("fail"):
         raise KeyError("missing")
     return None
+
+
+def decimals(event, context):
+    """Decimals, as boto3 returns DynamoDB numbers, in the result."""
+    from decimal import Decimal
+
+    case = event.get("case")
+    if case == "top":
+        return Decimal("3.14")
+    if case == "key":
+        return {Decimal("1"): "one"}
+    if case == "unserialisable":
+        return {"d": Decimal("1.5"), "s": {1}}
+    return {
+        "price": Decimal("1.10"),
+        "big": Decimal("12345678901234567890.123456789"),
+        "sci": Decimal("1E+2"),
+        "small": Decimal("1E-7"),
+        "nan": Decimal("NaN"),
+        "snan": Decimal("sNaN"),
+        "negnan": Decimal("-NaN"),
+        "inf": Decimal("Infinity"),
+        "-inf": Decimal("-Infinity"),
+        "nested": [{"zero": Decimal("-0.00")}],
+        "tuple": (Decimal("0.1"),),
+        "text": 'say "1.10"',
+    }
