@@ -146,3 +146,33 @@ func TestNodeJSONLogs(t *testing.T) {
 		t.Errorf("the handler's error was not logged as one JSON record: %v\n%s", report, w.out.String())
 	}
 }
+
+// A JSON log record keeps non-ASCII text as it is on every Python version:
+// aws/aws-lambda-python-runtime-interface-client,
+// awslambdaric/lambda_runtime_log_utils.py, encodes records with
+// json.JSONEncoder(ensure_ascii=False). The error report is written by
+// log_error in awslambdaric/bootstrap.py with the marshaller's to_json,
+// which escapes before python3.12 and not from it.
+func TestPythonJSONLogsNonASCII(t *testing.T) {
+	requireTool(t, "python3")
+	for _, tt := range []struct{ version, errorMessage string }{
+		{"3.11", `"errorMessage": "na\u00efve"`},
+		{"3.12", `"errorMessage": "naïve"`},
+	} {
+		t.Run(tt.version, func(t *testing.T) {
+			spec := pythonSpec(t, "app.unicodelog")
+			spec.Runtime, spec.Version = "python"+tt.version, tt.version
+			w := startWithEnv(t, spec, jsonLogEnv...)
+			inv := invocation(`{}`)
+			if a := w.invoke(t, inv); a.Kind != runtimeapi.KindError {
+				t.Fatalf("answer %s %s", a.Kind, a.Body)
+			}
+			w.out.waitFor(t, `"errorType": "ValueError"`)
+			record := `"level": "INFO", "message": "héllo ✓ 😀", "logger": "app", "requestId": "` +
+				inv.RequestID + `", "city": "Zürich"}` + "\n"
+			if out := w.out.String(); !strings.Contains(out, record) || !strings.Contains(out, tt.errorMessage) {
+				t.Errorf("want the record ending %s and the report's %s in:\n%s", record, tt.errorMessage, out)
+			}
+		})
+	}
+}

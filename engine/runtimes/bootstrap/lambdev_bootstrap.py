@@ -135,10 +135,12 @@ try:
         return _splice_raw(out) if _raw else out
 
     def log_json(obj):
-        """A log record's JSON. Handler threads log while the main thread
+        """A log record's JSON, never ASCII-escaped: awslambdaric's
+        lambda_runtime_log_utils.py encodes records with ensure_ascii=False
+        on every Python version. Handler threads log while the main thread
         may be encoding a result, so records leave _raw alone."""
         encode = _json.make_encoder(
-            {}, _log_default, _quote, None, ": ", ", ", False, False, True)
+            {}, _log_default, _json.encode_basestring, None, ": ", ", ", False, False, True)
         return "".join(encode(obj, 0))
 
 except (ImportError, AttributeError, TypeError):  # an interpreter without _json
@@ -146,7 +148,7 @@ except (ImportError, AttributeError, TypeError):  # an interpreter without _json
 
     loads = json.loads
     _encode = json.JSONEncoder(ensure_ascii=_ascii, default=_json_default).encode
-    log_json = json.JSONEncoder(ensure_ascii=_ascii, default=_log_default).encode
+    log_json = json.JSONEncoder(ensure_ascii=False, default=_log_default).encode
 
     def to_json(obj):
         out = _encode(obj)

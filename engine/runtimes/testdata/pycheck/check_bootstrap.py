@@ -24,7 +24,7 @@ for c in cases:
         got = ("err", type(e).__name__, str(e))
     assert repr(got) == repr(want), (c, got, want)
 enc = json.JSONEncoder(ensure_ascii=b._ascii, default=b._json_default).encode
-log_enc = json.JSONEncoder(ensure_ascii=b._ascii, default=b._log_default).encode
+log_enc = json.JSONEncoder(ensure_ascii=False, default=b._log_default).encode
 class X: pass
 circ = []; circ.append(circ)
 for o in ["é\u2028", {"a": [1, 2.5, float("nan"), None, True]}, {1: "x", 2.0: "y", None: 1, True: 2}, X(), circ, {(1,2): 3}, 10**30, float("inf"), (1, 2), {"nested": {"x": ["y"]}}, {decimal.Decimal("1"): 2}, {"d": [decimal.Decimal("1.5")]}]:

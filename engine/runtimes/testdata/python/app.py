@@ -98,3 +98,10 @@ def decimals(event, context):
         "tuple": (Decimal("0.1"),),
         "text": 'say "1.10"',
     }
+
+
+def unicodelog(event, context):
+    import logging
+
+    logging.getLogger("app").info("héllo ✓ 😀", extra={"city": "Zürich"})
+    raise ValueError("naïve")
