@@ -172,6 +172,34 @@ func TestPythonContext(t *testing.T) {
 	}
 }
 
+// context.w3c() as aws/aws-lambda-python-runtime-interface-client,
+// awslambdaric/lambda_context.py, gives it: the client context's "w3c"
+// object is popped, its traceparent, tracestate and baggage kept (in that
+// order) when they are strings, anything else dropped; {} when absent; a copy
+// on each call.
+func TestPythonContextW3C(t *testing.T) {
+	w := startPython(t, "app.w3c")
+	const parent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+	tests := []struct {
+		name, clientContext, want string
+	}{
+		{"all fields", `{"custom":{"k":"v"},"w3c":{"baggage":"userId=alice","other":"x","tracestate":"congo=t61rcWkgMzE","traceparent":"` + parent + `"}}`,
+			`{"w3c": {"traceparent": "` + parent + `", "tracestate": "congo=t61rcWkgMzE", "baggage": "userId=alice"}, "custom": {"k": "v"}}`},
+		{"non-string dropped", `{"w3c":{"traceparent":"` + parent + `","baggage":5,"tracestate":null}}`,
+			`{"w3c": {"traceparent": "` + parent + `"}, "custom": null}`},
+		{"not an object", `{"custom":{},"w3c":"` + parent + `"}`, `{"w3c": {}, "custom": {}}`},
+		{"no w3c", `{"custom":{"k":"v"}}`, `{"w3c": {}, "custom": {"k": "v"}}`},
+		{"no client context", ``, `{"w3c": {}, "custom": null}`},
+	}
+	for _, tt := range tests {
+		inv := invocation(`{}`)
+		inv.ClientContext = tt.clientContext
+		if a := w.invoke(t, inv); a.Kind != runtimeapi.KindResponse || string(a.Body) != tt.want {
+			t.Errorf("%s: got %v %s, want %s", tt.name, a.Kind, a.Body, tt.want)
+		}
+	}
+}
+
 func TestPythonInvokeErrors(t *testing.T) {
 	app := testdata(t, "python", "app.py")
 	raiseLine := lineOf(t, app, `raise ValueError("boom")`)

@@ -376,6 +376,17 @@ def _parse_json_header(value, name):
         raise FaultException(_CONTEXT_ERROR, "Unable to parse %s JSON: %s" % (name, e))
 
 
+_W3C_FIELDS = ("traceparent", "tracestate", "baggage")
+
+
+def _w3c_context(w3c):
+    """The string fields among _W3C_FIELDS of a client context's "w3c"
+    object, as awslambdaric's LambdaContext._extract_and_strip_w3c keeps them."""
+    if not isinstance(w3c, dict):
+        return {}
+    return {k: w3c[k] for k in _W3C_FIELDS if isinstance(w3c.get(k), str)}
+
+
 class LambdaContext:
     """The context object passed to handlers, as awslambdaric builds it."""
 
@@ -386,6 +397,7 @@ class LambdaContext:
     function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
     memory_limit_in_mb = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
     function_version = os.environ.get("AWS_LAMBDA_FUNCTION_VERSION")
+    _w3c_fields = {}  # unless the client context has "w3c"; never mutated
 
     def __init__(self, request_id, headers):
         self.aws_request_id = request_id
@@ -399,6 +411,8 @@ class LambdaContext:
         cc = headers.get(b"lambda-runtime-client-context")
         if cc:
             cc = _parse_json_header(cc, "Client Context")
+            if isinstance(cc, dict) and "w3c" in cc:
+                self._w3c_fields = _w3c_context(cc.pop("w3c"))
             if cc is not None:
                 self.client_context = _from_dict(ClientContext, cc)
                 if self.client_context.client is not None:
@@ -408,6 +422,10 @@ class LambdaContext:
         self.identity = identity = CognitoIdentity()
         identity.cognito_identity_id = ci.get("cognitoIdentityId") if ci else None
         identity.cognito_identity_pool_id = ci.get("cognitoIdentityPoolId") if ci else None
+
+    def w3c(self):
+        """The invoke's W3C trace context: traceparent, tracestate, baggage."""
+        return dict(self._w3c_fields)
 
     def get_remaining_time_in_millis(self):
         delta = self._epoch_deadline_time_in_ms - int(time.time() * 1000)

@@ -105,3 +105,9 @@ def unicodelog(event, context):
 
     logging.getLogger("app").info("héllo ✓ 😀", extra={"city": "Zürich"})
     raise ValueError("naïve")
+
+
+def w3c(event, context):
+    context.w3c()["traceparent"] = "changed"  # a copy: the next call is untouched
+    custom = context.client_context.custom if context.client_context else None
+    return {"w3c": context.w3c(), "custom": custom}
