@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -279,6 +280,68 @@ func TestPythonInitErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// unhandledWarning is awslambdaric's lambda_unhandled_exception_warning_message
+// (aws/aws-lambda-python-runtime-interface-client, awslambdaric/lambda_literals.py).
+const unhandledWarning = "LAMBDA_WARNING: Unhandled exception. The most likely cause is an issue in the function code. " +
+	"However, in rare cases, a Lambda runtime update can cause unexpected function behavior. " +
+	"For functions using managed runtimes, runtime updates can be triggered by a function change, or can be applied automatically. " +
+	"To determine if the runtime has been updated, check the runtime version in the INIT_START log entry. " +
+	"If this error correlates with a change in the runtime version, you may be able to mitigate this error by temporarily rolling back to the previous runtime version. " +
+	"For more information, see https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html\r"
+
+// On an init error awslambdaric's run() (awslambdaric/bootstrap.py) calls
+// logging.warning(lambda_unhandled_exception_warning_message) before
+// log_error: a root-logger record with an empty request ID, in the function's
+// log format, dropped below AWS_LAMBDA_LOG_LEVEL=WARN; an invoke error logs
+// no warning.
+func TestPythonInitErrorWarning(t *testing.T) {
+	requireTool(t, "python3")
+	stamp := `\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d`
+	text := "(?m)^\\[WARNING\\]\t" + stamp + `\.\d{3}Z\t\t` + regexp.QuoteMeta(unhandledWarning) +
+		"\n\\[ERROR\\] RuntimeError: init went wrong\n"
+	jsonWarning, _ := json.Marshal(unhandledWarning)
+	jsonLines := `(?m)^\{"timestamp": "` + stamp + `\.\d{3}Z", "level": "WARNING", "message": ` +
+		regexp.QuoteMeta(string(jsonWarning)) + `, "logger": "root", "requestId": ""\}\n` +
+		`\{"timestamp": "` + stamp + `", "level": "ERROR", "errorMessage": "Unable to import module 'importerr'`
+	tests := []struct {
+		name, handler, pattern string
+		env                    []string
+	}{
+		{"text", "initfail.handler", text, nil},
+		{"JSON", "importerr.handler", jsonLines, jsonLogEnv},
+		{"below the level", "initfail.handler", "", []string{"AWS_LAMBDA_LOG_LEVEL=ERROR"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			spec := pythonSpec(t, tt.handler)
+			p := prepare(t, spec)
+			p.Env = append(p.Env, tt.env...)
+			w := startWorker(t, spec, p)
+			w.initError(t)
+			out := w.out.String()
+			if tt.pattern == "" {
+				if strings.Contains(out, "LAMBDA_WARNING") {
+					t.Errorf("a WARNING record passed AWS_LAMBDA_LOG_LEVEL=ERROR:\n%q", out)
+				}
+				return
+			}
+			if !regexp.MustCompile(tt.pattern).MatchString(out) {
+				t.Errorf("output does not match\n%s\n%q", tt.pattern, out)
+			}
+		})
+	}
+	t.Run("invoke error", func(t *testing.T) {
+		t.Parallel()
+		w := startPython(t, "app.fail")
+		w.invoke(t, invocation(`{}`))
+		w.out.waitFor(t, "[ERROR] ValueError: boom\n")
+		if strings.Contains(w.out.String(), "LAMBDA_WARNING") {
+			t.Errorf("an invoke error logged the warning:\n%q", w.out.String())
+		}
+	})
 }
 
 // AWS_LAMBDA_LOG_LEVEL sets the root logger's level; Lambda's TRACE, which

@@ -717,6 +717,32 @@ def handle(client, handler, headers, body):
                          error_type=error["errorType"])
 
 
+# awslambdaric's lambda_unhandled_exception_warning_message (lambda_literals.py).
+_UNHANDLED_WARNING = (
+    "LAMBDA_WARNING: Unhandled exception. "
+    "The most likely cause is an issue in the function code. "
+    "However, in rare cases, a Lambda runtime update can cause unexpected function behavior. "
+    "For functions using managed runtimes, runtime updates can be triggered by a function "
+    "change, or can be applied automatically. "
+    "To determine if the runtime has been updated, check the runtime version in the "
+    "INIT_START log entry. "
+    "If this error correlates with a change in the runtime version, you may be able to "
+    "mitigate this error by temporarily rolling back to the previous runtime version. "
+    "For more information, see https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html\r"
+)
+
+
+def warn_unhandled():
+    """Logs the warning awslambdaric's bootstrap logs before an init error's
+    report: a root logger warning, so the log format and level apply."""
+    try:
+        import logging
+
+        logging.warning(_UNHANDLED_WARNING)
+    except Exception:
+        pass  # the init error's report matters more
+
+
 def init(client):
     """Loads the handler, or reports an init error and exits like AWS does."""
     try:
@@ -726,6 +752,7 @@ def init(client):
         error = make_error(e.msg, e.exception_type, e.trace)
     except Exception:
         error = error_from_exception()
+    warn_unhandled()
     log_error(error)
     flush_stdio()
     client.post(b"init/error", to_json(error).encode(), error_type=error["errorType"])
