@@ -61,8 +61,8 @@ func TestStartWarmsOnlyTheFirstFunctions(t *testing.T) {
 		t.Fatalf("bad: %s %s; want an init error", res.Outcome, res.Payload)
 	}
 	logs := string(res.Logs)
-	if i := strings.Index(logs, "[ERROR] Runtime.ImportModuleError"); i < 0 || i > strings.Index(logs, "START ") ||
-		strings.Count(logs, "START ") != 1 {
+	if i := strings.Index(logs, "[ERROR] Runtime.ImportModuleError"); i < 0 || i > strings.Index(logs, "\nSTART RequestId: ") ||
+		strings.Count(logs, "\nSTART RequestId: ") != 1 {
 		t.Errorf("bad's logs: want the init error, then one START:\n%s", logs)
 	}
 	if in := info(t, e, "bad"); in.State != StateInitFailed || !strings.Contains(in.Detail, "Runtime.ImportModuleError") {
