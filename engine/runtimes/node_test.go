@@ -205,9 +205,13 @@ func TestNodeInitErrors(t *testing.T) {
 			if header != tt.errorType || a.ErrorType != tt.errorType {
 				t.Errorf("header %q, answer %q; want %q", header, a.ErrorType, tt.errorType)
 			}
-			if code := w.cmd.ProcessState.ExitCode(); code != 1 {
-				t.Errorf("exit code %d, want 1", code)
+			// The classic client loads the handler in its entry module's
+			// top-level await: a failure is its uncaughtException, which
+			// posts the init error and exits 129 (src/index.mjs).
+			if code := w.cmd.ProcessState.ExitCode(); code != 129 {
+				t.Errorf("exit code %d, want 129", code)
 			}
+			w.out.waitFor(t, "\tERROR\tUncaught Exception \t{\"errorType\":\""+tt.errorType+"\"")
 		})
 	}
 }

@@ -21,6 +21,13 @@ const { format } = require('node:util');
 
 const env = process.env;
 const [apiHost, apiPort] = splitHostPort(env.AWS_LAMBDA_RUNTIME_API || '127.0.0.1:9001');
+
+// MODERN is true on nodejs24.x and later, which run AWS's rewritten runtime
+// client (src/runtime, src/function and src/context in its repository): the
+// handler is awaited, and callback handlers and context.done/succeed/fail are
+// gone. Earlier runtimes run the classic client (src/Runtime.js,
+// CallbackContext.js). The declared runtime decides, not the local node.
+const MODERN = Number(/^AWS_Lambda_nodejs(\d+)/.exec(env.AWS_EXECUTION_ENV || '')?.[1] ?? 0) >= 24;
 const PREFIX = '/2018-06-01/runtime/';
 
 function splitHostPort(addr) {
@@ -241,6 +248,42 @@ for (const name of ['ImportModuleError', 'HandlerNotFound', 'MalformedHandlerNam
 const { ImportModuleError, HandlerNotFound, MalformedHandlerName, UserCodeSyntaxError, UnhandledPromiseRejection } = errorClasses;
 const { MalformedStreamingHandler, InvalidStreamingOperation } = errorClasses;
 
+// NodeJsExit fails an async handler whose promise never settled, once
+// nothing is left to run (the classic client's Errors.js).
+class NodeJsExit extends Error {
+  constructor() {
+    super('The Lambda runtime client detected an unexpected Node.js exit code. This is most commonly caused by a Promise that was never settled. For more information, see https://nodejs.org/docs/latest/api/process.html#exit-codes');
+  }
+}
+NodeJsExit.prototype.name = 'Runtime.NodeJsExit';
+
+// CallbackHandlerDeprecated refuses a callback handler on nodejs24.x and
+// later, at init (callback-deprecation.ts, utils/errors.ts).
+class CallbackHandlerDeprecated extends Error {}
+CallbackHandlerDeprecated.prototype.name = 'Runtime.CallbackHandlerDeprecated';
+const CALLBACK_REMOVED = 'ERROR: AWS Lambda has removed support for callback-based function handlers starting with Node.js 24. You need to modify this function to use a supported handler signature to use Node.js 24 or later. For more information see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html.';
+const CALLBACK_WARNING = 'AWS Lambda plans to remove support for callback-based function handlers starting with Node.js 24. You will need to update this function to use an async handler to use Node.js 24 or later. For more information and to provide feedback on this change, see https://github.com/aws/aws-lambda-nodejs-runtime-interface-client/issues/137. To disable this warning, set the AWS_LAMBDA_NODEJS_DISABLE_CALLBACK_WARNING environment variable.';
+
+// isAsync is the classic client's test for an async handler.
+function isAsync(handler) {
+  try {
+    return handler?.constructor?.name === 'AsyncFunction';
+  } catch {
+    return false;
+  }
+}
+
+// checkCallbackHandler applies AWS's rule for callback handlers (three
+// parameters, not streaming): refused at init on nodejs24.x and later; on
+// earlier runtimes a warning when it is not async either.
+function checkCallbackHandler(handler, streamMode) {
+  if (handler.length < 3 || streamMode) return;
+  if (MODERN) throw new CallbackHandlerDeprecated(CALLBACK_REMOVED);
+  if (handler.length === 3 && !isAsync(handler) && env.AWS_LAMBDA_NODEJS_DISABLE_CALLBACK_WARNING === undefined) {
+    console.warn(CALLBACK_WARNING);
+  }
+}
+
 function isErrorLike(e) {
   return e instanceof Error || (e && typeof e.name === 'string' && typeof e.message === 'string' && typeof e.stack === 'string');
 }
@@ -329,8 +372,8 @@ function textLine(level, args) {
 
 // jsonLine is a console call as AWS's runtime writes it in JSON format: a
 // lone argument is the message as it is (an Error as its type, message and
-// stack); more are formatted into one, and the first Error among the rest
-// lends its fields to the record.
+// stack); more are formatted into one, and the first Error among them lends
+// its fields to the record.
 function jsonLine(level, args) {
   const rec = { timestamp: new Date().toISOString(), level, requestId: currentRequestId };
   if (currentTenantId) rec.tenantId = currentTenantId;
@@ -344,7 +387,7 @@ function jsonLine(level, args) {
     }
   }
   rec.message = format(...args);
-  const err = args.slice(1).find((a) => a instanceof Error);
+  const err = args.find((a) => a instanceof Error);
   if (err) Object.assign(rec, errorFields(err));
   return JSON.stringify(rec);
 }
@@ -367,8 +410,9 @@ function errorRecord(_key, value) {
 // logError logs an error the runtime caught: `label<TAB>{json}` in text,
 // the error alone (one JSON record) in JSON format.
 function logError(label, err) {
-  if (jsonLogs) console.error(err instanceof Error ? err : new Error(String(err)));
-  else console.error(label, toFormatted(err));
+  const e = err instanceof Error ? err : new Error(err); // Errors.intoError
+  if (jsonLogs) console.error(e);
+  else console.error(label, toFormatted(e));
 }
 
 // --- handler ----------------------------------------------------------------
@@ -463,10 +507,11 @@ function parseJSONHeader(value) {
   return value === undefined ? undefined : JSON.parse(value);
 }
 
-function makeContext(headers, finish) {
+// contextData is the part of the context both clients build from the
+// environment and the invocation's headers.
+function contextData(headers) {
   const deadline = Number(headers['lambda-runtime-deadline-ms']) || 0;
   return {
-    callbackWaitsForEmptyEventLoop: true,
     functionName: env.AWS_LAMBDA_FUNCTION_NAME,
     functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
     memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
@@ -477,34 +522,98 @@ function makeContext(headers, finish) {
     tenantId: headers['lambda-runtime-aws-tenant-id'],
     clientContext: parseJSONHeader(headers['lambda-runtime-client-context']),
     identity: parseJSONHeader(headers['lambda-runtime-cognito-identity']),
-    getRemainingTimeInMillis: () => Math.max(deadline - Date.now(), 0),
-    done: (err, result) => finish(err, result),
-    succeed: (result) => finish(null, result),
-    fail: (err) => finish(err ?? 'handled'),
+    getRemainingTimeInMillis: () => deadline - Date.now(),
   };
 }
 
-// run calls the handler and settles with [error, result, waitForEmptyLoop].
+// modernContext is the context of nodejs24.x and later (context-builder.ts):
+// no callback methods; the trace id, and w3c(), the allowlisted string fields
+// of the client context's "w3c" object, which is taken out of it.
+function modernContext(headers) {
+  const ctx = contextData(headers);
+  ctx.xRayTraceId = headers['lambda-runtime-trace-id'];
+  const fields = {};
+  const cc = ctx.clientContext;
+  if (cc && typeof cc === 'object' && 'w3c' in cc) {
+    const raw = cc.w3c;
+    delete cc.w3c;
+    if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
+      for (const key of ['traceparent', 'tracestate', 'baggage']) {
+        if (typeof raw[key] === 'string') fields[key] = raw[key];
+      }
+    }
+  }
+  Object.freeze(fields);
+  ctx.w3c = () => fields;
+  return ctx;
+}
+
+// beforeExit is what the running invocation does once nothing is left to
+// run: the classic client's BeforeExitListener.
+let beforeExit = null;
+
+// run calls the handler on the event and settles with [error, result].
 function run(handler, event, headers) {
+  return MODERN ? runModern(handler, event, headers) : runClassic(handler, event, headers);
+}
+
+// runModern awaits the handler's value, promise or not
+// (buffered-invoke-processor.ts).
+async function runModern(handler, event, headers) {
+  try {
+    return [null, await handler(event, modernContext(headers))];
+  } catch (err) {
+    return [err ?? 'handled', undefined];
+  }
+}
+
+// runClassic follows Runtime.js and CallbackContext.js: the first of
+// callback, context.done/succeed/fail and the returned promise's outcome
+// answers, at once, except callback(null, result) while
+// callbackWaitsForEmptyEventLoop, which answers once nothing is left to run.
+// A value returned without a promise is not the answer: if nothing answers
+// before the event loop empties, an async handler fails with NodeJsExit and
+// any other answers null.
+function runClassic(handler, event, headers) {
   return new Promise((resolve) => {
-    let settled = false;
-    let context;
-    const finish = (err, result, viaCallback) => {
-      if (settled) return;
-      settled = true;
-      resolve([err, result, viaCallback && context.callbackWaitsForEmptyEventLoop]);
+    const answer = (err, result) => {
+      beforeExit = null;
+      resolve([err, result]);
+    };
+    beforeExit = () => (isAsync(handler) ? answer(new NodeJsExit(), undefined) : answer(null, null));
+    let called = false;
+    let waitForEmptyEventLoop = true;
+    const done = (err, result) => {
+      if (called) return;
+      called = true;
+      if (err != null) answer(err, undefined);
+      else answer(null, result);
+    };
+    const callback = (err, result) => {
+      if (called) return;
+      called = true;
+      if (err != null || !waitForEmptyEventLoop) answer(err ?? null, err != null ? undefined : result);
+      else beforeExit = () => setImmediate(() => answer(null, result));
+    };
+    const context = {
+      ...contextData(headers),
+      get callbackWaitsForEmptyEventLoop() {
+        return waitForEmptyEventLoop;
+      },
+      set callbackWaitsForEmptyEventLoop(value) {
+        waitForEmptyEventLoop = value;
+      },
+      done,
+      succeed: (result) => done(null, result),
+      fail: (err) => done(err ?? 'handled'),
     };
     try {
-      context = makeContext(headers, (e, r) => finish(e, r, true));
-      const callback = (e, r) => finish(e, r, true);
       const result = handler(event, context, callback);
       if (result && typeof result.then === 'function') {
-        result.then((r) => finish(null, r, false), (e) => finish(e ?? 'handled', undefined, false));
-      } else if (handler.length < 3) {
-        finish(null, result, false);
+        result.then((r) => done(null, r), (e) => done(e ?? 'handled'));
       }
     } catch (err) {
-      finish(err, undefined, false);
+      callback(err);
     }
   });
 }
@@ -527,14 +636,13 @@ function begin(headers) {
 async function invoke(handler, res) {
   const headers = res.headers;
   const id = begin(headers);
-  let err, result, waitEmpty;
+  let err, result;
   try {
     const event = JSON.parse(res.body.length ? res.body : 'null');
-    [err, result, waitEmpty] = await run(handler, event, headers);
+    [err, result] = await run(handler, event, headers);
   } catch (e) {
     err = e;
   }
-  if (waitEmpty) await new Promise((r) => process.once('beforeExit', r));
   let body;
   if (err == null) {
     try {
@@ -723,6 +831,18 @@ function failStream(stream, err) {
   stream.finishBody(err);
 }
 
+// streamingContext is a classic streaming handler's context: its callback
+// methods can only fail the stream.
+function streamingContext(headers, stream) {
+  const fail = (err) => err != null && failStream(stream, err);
+  return Object.assign(contextData(headers), {
+    callbackWaitsForEmptyEventLoop: true,
+    done: fail,
+    succeed: () => {},
+    fail: (err) => fail(err ?? 'handled'),
+  });
+}
+
 // invokeStreaming runs a streaming handler on the event in res and returns
 // once the Runtime API has answered its POST. A handler that resolves before
 // ending its stream may end it later; one that never does runs into its
@@ -733,7 +853,7 @@ async function invokeStreaming(handler, res, highWaterMark) {
   const stream = (streaming = new ResponseStream(id, highWaterMark));
   try {
     const event = JSON.parse(res.body.length ? res.body : 'null');
-    const context = makeContext(headers, (err) => err != null && failStream(stream, err));
+    const context = MODERN ? modernContext(headers) : streamingContext(headers, stream);
     const result = handler(event, stream, context);
     if (!result || typeof result.then !== 'function') throw new Error('Streaming does not support non-async handlers.');
     if ((await result) !== undefined) console.warn('Streaming handlers ignore return values.');
@@ -766,7 +886,7 @@ async function main() {
   patchConsole();
   process.on('uncaughtException', (err) => fatal(err, 'Uncaught Exception', 129));
   process.on('unhandledRejection', (reason, promise) => {
-    const err = new UnhandledPromiseRejection(reason && reason.stack ? reason.stack : String(reason));
+    const err = new UnhandledPromiseRejection(reason); // its message is String(reason), as in AWS
     err.reason = reason;
     err.promise = promise;
     fatal(err, 'Unhandled Promise Rejection', 128);
@@ -784,14 +904,18 @@ async function main() {
     if (!go) process.exit(0);
   }
   installGlobals();
+  process.on('beforeExit', () => beforeExit?.());
   let handler, streamMode;
   try {
     handler = await loadHandler(env.LAMBDA_TASK_ROOT || process.cwd(), env._HANDLER || '');
     streamMode = streamingOf(handler);
+    checkCallbackHandler(handler, streamMode);
   } catch (err) {
-    logError('Init Error', err);
+    // The classic client's failed init is an uncaught exception of its
+    // entry module (exit 129); the modern one logs it as an init error.
+    logError(MODERN ? 'Init Error' : 'Uncaught Exception', err);
     await postError('init/error', err);
-    process.exit(1);
+    process.exit(MODERN ? 1 : 129);
   }
   let ans;
   for (;;) {
