@@ -73,9 +73,9 @@ func Load(path string, opts LoadOptions) (*Project, error) {
 	if err != nil {
 		abs = path
 	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		d.errs.List = append(d.errs.List, &Error{File: path, Msg: fmt.Sprintf("cannot read project file: %v", err), Err: err})
+	data, readErr := readFile(path)
+	if readErr != nil {
+		d.errs.List = append(d.errs.List, readErr)
 		return nil, d.errs
 	}
 	p := &Project{File: abs, Dir: filepath.Dir(abs)}
