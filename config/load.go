@@ -126,7 +126,8 @@ var yamlLineErr = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 // yamlError turns "yaml: line N: msg" into a positioned problem. yaml.v3
 // often names the line where the enclosing block began; the line reported is
 // the first one at or after it where the document, cut there, fails with the
-// same message. The column is the first non-blank character of that line.
+// same message (see problemLine). The column is the first non-blank
+// character of that line.
 func (d *decoder) yamlError(err error, data []byte) {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	lines := bytes.SplitAfter(data, []byte("\n"))
@@ -139,7 +140,7 @@ func (d *decoder) yamlError(err error, data []byte) {
 		line, _ = strconv.Atoi(m[1])
 		msg = m[2]
 	}
-	line = problemLine(lines, line, msg)
+	line = problemLine(data, lines, line, msg)
 	d.errorf(Pos{Line: line, Col: firstCol(lines, line)}, "invalid YAML: %s", msg)
 }
 
@@ -167,22 +168,50 @@ func badByte(data []byte) (Pos, bool) {
 	return Pos{}, false
 }
 
-// maxRescanLines bounds the prefix search in problemLine.
-const maxRescanLines = 1000
+// maxRescanBytes bounds the input problemLine re-parses; Load never reads
+// more than MaxFileSize, so this only guards other callers.
+const maxRescanBytes = 4 * MaxFileSize
 
-func problemLine(lines [][]byte, from int, msg string) int {
-	if from < 1 || len(lines) > maxRescanLines {
+// problemLine returns the first line k ≥ from such that the document cut
+// after line k fails with msg: where the problem really is. Once a cut
+// fails with msg every longer cut does too, so a binary search finds k with
+// O(log lines) parses of at most the whole file. If the whole file does not
+// fail with msg (so there is nothing to search for) it returns from.
+func problemLine(data []byte, lines [][]byte, from int, msg string) int {
+	if from < 1 || from > len(lines) || len(data) > maxRescanBytes {
 		return from
 	}
-	for k := from; k <= len(lines); k++ {
-		prefix := bytes.Join(lines[:k], nil)
-		var n yaml.Node
-		err := yaml.Unmarshal(prefix, &n)
-		if err != nil && strings.HasSuffix(err.Error(), ": "+msg) {
-			return k
+	ends := make([]int, len(lines)+1) // ends[k] is the length of the first k lines
+	for i, l := range lines {
+		ends[i+1] = ends[i] + len(l)
+	}
+	failsAt := func(k int) bool { return failsWith(data[:ends[k]], msg) }
+	lo, hi := from-1, len(lines)
+	if !failsAt(hi) {
+		return from
+	}
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if failsAt(mid) {
+			hi = mid
+		} else {
+			lo = mid
 		}
 	}
-	return from
+	return hi
+}
+
+// failsWith reports whether decoding every document in data stops with msg.
+func failsWith(data []byte, msg string) bool {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if err == nil {
+			continue
+		}
+		return !errors.Is(err, io.EOF) && strings.HasSuffix(err.Error(), ": "+msg)
+	}
 }
 
 func firstCol(lines [][]byte, line int) int {
