@@ -129,9 +129,10 @@ func TestInvokeErrorsAreTypedAWSErrors(t *testing.T) {
 	if !errors.As(err, &nf) || !strings.Contains(nf.ErrorMessage(), "Function not found") {
 		t.Errorf("unknown function: %v, want ResourceNotFoundException", err)
 	}
+	// Lambda names the missing version once: …:function:echo:prod.
 	_, err = f.client.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("echo:prod")})
-	if !errors.As(err, &nf) {
-		t.Errorf("unknown qualifier: %v, want ResourceNotFoundException", err)
+	if !errors.As(err, &nf) || nf.ErrorMessage() != "Function not found: arn:aws:lambda:us-east-1:000000000000:function:echo:prod" {
+		t.Errorf("unknown qualifier: %v, want ResourceNotFoundException naming …:function:echo:prod", err)
 	}
 	big := []byte(`"` + strings.Repeat("a", engine.MaxSyncPayload) + `"`)
 	_, err = f.client.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("echo"), Payload: big})

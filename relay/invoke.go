@@ -203,9 +203,14 @@ func (g *Gateway) resolve(ref string) (name, qualifier string, ok bool) {
 	return name, qualifier, false
 }
 
+// arn names a function reference in an error as Lambda does: as an ARN,
+// its qualifier (in ref, or given apart) once.
 func (g *Gateway) arn(ref, qualifier string) string {
 	if strings.HasPrefix(ref, "arn:") {
 		return ref
+	}
+	if name, _, ok := parseFunctionRef(ref); ok {
+		ref = name
 	}
 	p := g.inv.Project()
 	arn := "arn:aws:lambda:" + p.Region + ":" + engine.LocalAccountID + ":function:" + ref
