@@ -81,7 +81,7 @@ func (d *decoder) role(n *yaml.Node) (string, bool) {
 }
 
 func (d *decoder) memory(n *yaml.Node) (int, bool) {
-	v, ok := d.integer(n, "memory must be an integer number of MB (128–10240)")
+	v, ok := d.integer(n, "memory", "memory must be an integer number of MB (128–10240)")
 	if ok && (v < MinMemory || v > MaxMemory) {
 		d.errorf(pos(n), "memory must be between %d and %d MB, got %d", MinMemory, MaxMemory, v)
 		return 0, false
@@ -90,7 +90,7 @@ func (d *decoder) memory(n *yaml.Node) (int, bool) {
 }
 
 func (d *decoder) concurrency(n *yaml.Node) (int, bool) {
-	v, ok := d.integer(n, "concurrency must be an integer number of workers (1–1000)")
+	v, ok := d.integer(n, "concurrency", "concurrency must be an integer number of workers (1–1000)")
 	if ok && (v < 1 || v > MaxConcurrency) {
 		d.errorf(pos(n), "concurrency must be between 1 and %d, got %d", MaxConcurrency, v)
 		return 0, false
@@ -107,6 +107,9 @@ func (d *decoder) timeout(n *yaml.Node) (time.Duration, bool) {
 		if !interpolationFailed(n) {
 			d.errorf(pos(resolveOr(n)), timeoutMsg)
 		}
+		return 0, false
+	}
+	if d.leadingZero(n, "timeout", v, tag) {
 		return 0, false
 	}
 	var t time.Duration

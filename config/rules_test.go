@@ -393,3 +393,34 @@ func TestDeprecatedWithoutCreateBlockDate(t *testing.T) {
 		"1:1: warning: runtime java25 is deprecated since 2029-06-30; Lambda blocks updating functions with it from 2029-08-31",
 	})
 }
+
+// TestLeadingZeroIntegers: yaml.v3 reads 0256 as octal (174) and 0900 as a
+// float, so a leading zero on any integer field is an error at the value,
+// written or interpolated, with the number meant in the hint.
+func TestLeadingZeroIntegers(t *testing.T) {
+	const octal = "; YAML reads a number with a leading zero as octal"
+	runRules(t, []ruleCase{
+		{name: "memory octal", yaml: fn + "    memory: 0256\n",
+			want: []string{"6:13: memory must not have a leading zero, got 0256"}, hints: []string{"write 256" + octal}},
+		{name: "memory not octal", yaml: fn + "    memory: 0900\n",
+			want: []string{"6:13: memory must not have a leading zero, got 0900"}, hints: []string{"write 900" + octal}},
+		{name: "memory interpolated", yaml: fn + "    memory: ${env:MEM}\n", env: map[string]string{"MEM": "0256"},
+			want: []string{"6:13: memory must not have a leading zero, got 0256"}, hints: []string{"write 256" + octal}},
+		{name: "timeout octal", yaml: fn + "    timeout: 030\n",
+			want: []string{"6:14: timeout must not have a leading zero, got 030"}, hints: []string{"write 30" + octal}},
+		{name: "timeout not octal", yaml: fn + "    timeout: 0900\n",
+			want: []string{"6:14: timeout must not have a leading zero, got 0900"}},
+		{name: "timeout interpolated", yaml: fn + "    timeout: ${env:T}\n", env: map[string]string{"T": "030"},
+			want: []string{"6:14: timeout must not have a leading zero, got 030"}},
+		{name: "concurrency", yaml: fn + "    concurrency: 010\n",
+			want: []string{"6:18: concurrency must not have a leading zero, got 010"}, hints: []string{"write 10" + octal}},
+		{name: "maxAge", yaml: fn + "    url: {cors: {maxAge: 0_300}}\n",
+			want: []string{"6:26: url.cors.maxAge must not have a leading zero, got 0_300"}, hints: []string{"write 300" + octal}},
+		{name: "maxAge zeros", yaml: fn + "    url: {cors: {maxAge: 00}}\n",
+			want: []string{"6:26: url.cors.maxAge must not have a leading zero, got 00"}, hints: []string{"write 0" + octal}},
+		{name: "zero and plain numbers still read", yaml: fn + "    memory: 256\n    timeout: 30\n    url: {cors: {maxAge: 0}}\n"},
+		{name: "duration text is decimal", yaml: fn + "    timeout: 030s\n"},
+		{name: "quoted is a string, not a number", yaml: fn + "    memory: \"0256\"\n",
+			want: []string{"6:13: memory must be an integer number of MB (128–10240)"}},
+	})
+}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -58,13 +59,39 @@ func (d *decoder) str(n *yaml.Node, what string) (string, bool) {
 	return v, ok
 }
 
-// integer reads an integer field; msg is the whole error for a non-integer.
-func (d *decoder) integer(n *yaml.Node, msg string) (int, bool) {
+// leadingZeroPattern matches a decimal integer written with a leading zero,
+// which yaml.v3 reads as octal (0256 is 174) or, with an 8 or 9 in it, as a float.
+var leadingZeroPattern = regexp.MustCompile(`^[-+]?0[0-9_]+$`)
+
+// leadingZero reports, for a number (not a quoted string) read from a YAML
+// scalar or ${env:} value, that it has a leading zero. what names the field.
+func (d *decoder) leadingZero(n *yaml.Node, what, v, tag string) bool {
+	if tag == "!!str" || !leadingZeroPattern.MatchString(v) {
+		return false
+	}
+	sign, digits := "", v
+	if v[0] == '-' || v[0] == '+' {
+		sign, digits = v[:1], v[1:]
+	}
+	digits = strings.TrimLeft(strings.ReplaceAll(digits, "_", ""), "0")
+	if digits == "" {
+		sign, digits = "", "0"
+	}
+	d.hintf(pos(resolveOr(n)), "write "+sign+digits+"; YAML reads a number with a leading zero as octal",
+		"%s must not have a leading zero, got %s", what, v)
+	return true
+}
+
+// integer reads an integer field named what; msg is the whole error for a non-integer.
+func (d *decoder) integer(n *yaml.Node, what, msg string) (int, bool) {
 	v, tag, ok := d.text(n)
 	if !ok {
 		if !interpolationFailed(n) {
 			d.errorf(pos(resolveOr(n)), "%s", msg)
 		}
+		return 0, false
+	}
+	if d.leadingZero(n, what, v, tag) {
 		return 0, false
 	}
 	if tag == "!!int" {

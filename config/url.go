@@ -134,7 +134,7 @@ func (d *decoder) corsMethods(n *yaml.Node) ([]string, bool) {
 
 func (d *decoder) maxAge(n *yaml.Node) (int, bool) {
 	msg := fmt.Sprintf("url.cors.maxAge must be an integer number of seconds (0–%d)", maxCorsMaxAgeSecs)
-	v, ok := d.integer(n, msg)
+	v, ok := d.integer(n, "url.cors.maxAge", msg)
 	if ok && (v < 0 || v > maxCorsMaxAgeSecs) {
 		d.errorf(pos(n), "url.cors.maxAge must be between 0 and %d seconds, got %d", maxCorsMaxAgeSecs, v)
 		return 0, false
