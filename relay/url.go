@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime"
 	"net"
@@ -38,10 +39,20 @@ func (g *Gateway) serveURL(w http.ResponseWriter, r *http.Request) {
 	g.serveFunctionURL(w, r, name, "/"+path)
 }
 
+// urlJSONError answers as a function URL refuses a request: a JSON body
+// {"Message": msg}, typed as JSON (http.Error would call it text/plain).
+func urlJSONError(w http.ResponseWriter, status int, msg string) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = fmt.Fprintf(w, "{\"Message\":%q}", msg)
+}
+
 func (g *Gateway) serveFunctionURL(w http.ResponseWriter, r *http.Request, name, path string) {
 	f := g.inv.Project().Function(name)
 	if f == nil || f.URL == nil {
-		http.Error(w, `{"Message":"Forbidden"}`, http.StatusForbidden)
+		urlJSONError(w, http.StatusForbidden, "Forbidden")
 		return
 	}
 	if cors := f.URL.Cors; cors != nil && writeCORS(w, r, cors) {
@@ -52,13 +63,13 @@ func (g *Gateway) serveFunctionURL(w http.ResponseWriter, r *http.Request, name,
 		var signed bool
 		if keyID, signed = sigV4KeyID(r); !signed {
 			w.Header().Set("X-Amzn-ErrorType", "AccessDeniedException")
-			http.Error(w, `{"Message":"Forbidden"}`, http.StatusForbidden)
+			urlJSONError(w, http.StatusForbidden, "Forbidden")
 			return
 		}
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, engine.MaxSyncPayload+1))
 	if err != nil || len(body) > engine.MaxSyncPayload {
-		http.Error(w, `{"Message":"Request Entity Too Large"}`, http.StatusRequestEntityTooLarge)
+		urlJSONError(w, http.StatusRequestEntityTooLarge, "Request Entity Too Large")
 		return
 	}
 	req := engine.Request{Function: name, Source: engine.SourceURL, RequestID: engine.NewRequestID()}
@@ -73,7 +84,7 @@ func (g *Gateway) serveFunctionURL(w http.ResponseWriter, r *http.Request, name,
 	}
 	req.Payload, err = json.Marshal(ev)
 	if err != nil || len(req.Payload) > engine.MaxSyncPayload {
-		http.Error(w, `{"Message":"Request Entity Too Large"}`, http.StatusRequestEntityTooLarge)
+		urlJSONError(w, http.StatusRequestEntityTooLarge, "Request Entity Too Large")
 		return
 	}
 	if f.URL.InvokeMode == config.InvokeResponseStream {

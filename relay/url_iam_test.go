@@ -36,7 +36,7 @@ func TestIAMFunctionURLNeedsASignature(t *testing.T) {
 	for name, req := range map[string]*http.Request{"unsigned": unsigned, "signed for execute-api": signed("execute-api")} {
 		resp, body := do(t, req)
 		if resp.StatusCode != http.StatusForbidden || strings.TrimSpace(body) != `{"Message":"Forbidden"}` ||
-			resp.Header.Get("X-Amzn-ErrorType") != "AccessDeniedException" {
+			resp.Header.Get("X-Amzn-ErrorType") != "AccessDeniedException" || resp.Header.Get("Content-Type") != "application/json" {
 			t.Errorf("%s: %d %s %v; want 403 Forbidden", name, resp.StatusCode, body, resp.Header)
 		}
 	}
