@@ -138,16 +138,38 @@ func invokeRemote(g *globals, endpoint string, in engine.Request) error {
 	return printResult(g, body, logs, fe)
 }
 
-// printResult writes logs to stderr and the response to stdout; a function
-// error exits 1.
+// printResult writes logs to stderr and the response to stdout, or with
+// --json one document holding both (and the error's type, as the Invoke
+// API's X-Amz-Function-Error says it); a function error exits 1.
 func printResult(g *globals, payload, logs []byte, fe *engine.FunctionError) error {
-	if !g.json {
-		g.stderr.Write(logs)
-	}
-	g.stdout.Write(payload)
-	fmt.Fprintln(g.stdout)
+	var err *cliError
 	if fe != nil {
-		return &cliError{code: exitFailure, err: fmt.Errorf("function error %s: %s", fe.Type, firstLine(fe.Message))}
+		err = &cliError{code: exitFailure, err: fmt.Errorf("function error %s: %s", fe.Type, firstLine(fe.Message))}
+	}
+	if g.json {
+		doc := invokeJSON{Payload: payload, Logs: string(logs)}
+		if !json.Valid(payload) { // a custom runtime may answer anything
+			doc.Payload, _ = json.Marshal(string(payload))
+		}
+		if fe != nil {
+			doc.FunctionError, doc.ErrorType, err.reported = "Unhandled", fe.Type, true
+		}
+		writeJSON(g.stdout, doc)
+	} else {
+		g.stderr.Write(logs)
+		g.stdout.Write(payload)
+		fmt.Fprintln(g.stdout)
+	}
+	if err != nil {
+		return err
 	}
 	return nil
+}
+
+// invokeJSON is `lambdev invoke --json`'s one document.
+type invokeJSON struct {
+	Payload       json.RawMessage `json:"payload"`
+	FunctionError string          `json:"functionError,omitempty"`
+	ErrorType     string          `json:"errorType,omitempty"`
+	Logs          string          `json:"logs"`
 }

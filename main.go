@@ -29,6 +29,9 @@ type cliError struct {
 	code int
 	err  error
 	hint string
+	// reported: the command's --json document already says what failed,
+	// so nothing more is written (stdout stays one document).
+	reported bool
 }
 
 func (e *cliError) Error() string { return e.err.Error() }
@@ -140,7 +143,9 @@ func renderError(g *globals, err error) {
 		hint = ce.hint
 	}
 	if g.json {
-		writeJSON(g.stdout, map[string]any{"error": err.Error(), "hint": hint})
+		if ce == nil || !ce.reported {
+			writeJSON(g.stdout, map[string]any{"error": err.Error(), "hint": hint})
+		}
 		return
 	}
 	msg := err.Error()

@@ -110,6 +110,18 @@ func TestInvokeOnceRunsTheFunction(t *testing.T) {
 	if code != exitFailure || !strings.Contains(errOut, "negative item -2") {
 		t.Errorf("function error: exit %d stderr %q; want 1 naming the error", code, errOut)
 	}
+	// --json: one document on stdout, the error's payload and type in it.
+	out, _, code = cli(t, "invoke", "worker", "-f", sample, "--json", "--payload", `{"items":[1,-2]}`)
+	var doc struct {
+		Payload                        map[string]string
+		FunctionError, ErrorType, Logs string
+	}
+	dec := json.NewDecoder(strings.NewReader(out))
+	if err := dec.Decode(&doc); err != nil || dec.More() || code != exitFailure ||
+		doc.Payload["errorMessage"] != "negative item -2" || doc.FunctionError != "Unhandled" ||
+		doc.ErrorType != doc.Payload["errorType"] || !strings.Contains(doc.Logs, "REPORT RequestId") {
+		t.Errorf("invoke --json of a failing function: exit %d, %v, more documents %v:\n%s", code, err, dec.More(), out)
+	}
 }
 
 // lambdev invoke passes --tenant-id to a tenant-isolated function, and
