@@ -68,10 +68,29 @@ func (g *globals) load() (*config.Project, error) {
 	}
 	if !g.json {
 		for _, w := range p.Warnings {
-			fmt.Fprintln(g.stderr, "warning: "+w.Error())
+			fmt.Fprintln(g.stderr, w.Error()) // "file:line:col: warning: …"
 		}
 	}
 	return p, nil
+}
+
+// configWarning is a project file warning in a command's --json document,
+// where stderr's "file:line:col: warning:" lines would otherwise be lost.
+type configWarning struct {
+	File    string `json:"file"`
+	Line    int    `json:"line,omitempty"`
+	Col     int    `json:"col,omitempty"`
+	Message string `json:"message"`
+	Hint    string `json:"hint,omitempty"`
+}
+
+// configWarnings lists p's load warnings for a --json document; never nil.
+func configWarnings(p *config.Project) []configWarning {
+	out := []configWarning{}
+	for _, w := range p.Warnings {
+		out = append(out, configWarning{File: w.File, Line: w.Line, Col: w.Col, Message: w.Msg, Hint: w.Hint})
+	}
+	return out
 }
 
 // commandFlags parses a command's flags; the command's own flags are added by add.

@@ -46,9 +46,13 @@ func runCheck(g *globals, args []string) error {
 	}
 	errs, warns, infos := drift.Summary(ws)
 	if g.json {
-		writeJSON(g.stdout, map[string]any{"mode": mode, "warnings": nonNil(ws), "errors": errs, "warningCount": warns, "infoCount": infos})
+		writeJSON(g.stdout, map[string]any{"mode": mode, "warnings": nonNil(ws), "errors": errs, "warningCount": warns, "infoCount": infos,
+			"configWarnings": configWarnings(p)})
 	} else {
 		printDrift(g.stdout, ws, errs, warns, infos)
+		if n := len(p.Warnings); n > 0 {
+			fmt.Fprintf(g.stdout, "and %d project file warning(s), above\n", n)
+		}
 	}
 	if errs > 0 {
 		return &cliError{code: exitFailure, err: fmt.Errorf("check: %d drift error(s)", errs)}

@@ -42,7 +42,7 @@ func runCloudDev(g *globals, p *config.Project, f devFlags) error {
 	}
 	rep, err := d.Deploy(ctx, p, cloudTargets(p, src))
 	stop()
-	if err := reportDeploy(g, rep, err, nil); err != nil {
+	if err := reportDeploy(g, p, "deployed", rep, err, nil); err != nil {
 		return err
 	}
 	f.cloud = true

@@ -47,7 +47,7 @@ func runDeploy(g *globals, args []string) error {
 	ws := drift.Check(drift.Input{Project: p, Mode: drift.ModeDeploy, Host: drift.DetectHost(), Now: time.Now()})
 	if errs, _, _ := drift.Summary(ws); errs > 0 {
 		if g.json {
-			writeJSON(g.stdout, map[string]any{"deployed": false, "drift": ws})
+			writeJSON(g.stdout, map[string]any{"deployed": false, "drift": ws, "configWarnings": configWarnings(p)})
 		} else {
 			printDrift(g.stderr, ws, errs, 0, 0)
 		}
@@ -68,7 +68,7 @@ func runDeploy(g *globals, args []string) error {
 			rep.Notes = append(rep.Notes, "not pruned: the deploy failed")
 		}
 	}
-	return reportDeploy(g, rep, err, ws)
+	return reportDeploy(g, p, "deployed", rep, err, ws)
 }
 
 // undeclared adds to rep the stage's functions lambdev.yaml no longer
@@ -110,7 +110,7 @@ func runRemove(g *globals, args []string) error {
 		return err
 	}
 	rep, err := d.Remove(ctx, p)
-	return reportDeploy(g, rep, err, nil)
+	return reportDeploy(g, p, "removed", rep, err, nil)
 }
 
 func newDeployer(ctx context.Context, g *globals, p *config.Project, profile string) (*deploy.Deployer, error) {
@@ -128,14 +128,15 @@ func newDeployer(ctx context.Context, g *globals, p *config.Project, profile str
 	return d, nil
 }
 
-// reportDeploy prints the report (a table, or one JSON document) and maps
+// reportDeploy prints the report (a table, or one JSON document whose done
+// key, "deployed" or "removed", says whether all went well) and maps
 // failures to exit 1.
-func reportDeploy(g *globals, rep *deploy.Report, err error, ws []drift.Warning) error {
+func reportDeploy(g *globals, p *config.Project, done string, rep *deploy.Report, err error, ws []drift.Warning) error {
 	if rep == nil {
 		return failure(err, deploy.Hint(err))
 	}
 	if g.json {
-		writeJSON(g.stdout, map[string]any{"deployed": err == nil, "report": rep, "drift": nonNil(ws)})
+		writeJSON(g.stdout, map[string]any{done: err == nil, "report": rep, "drift": nonNil(ws), "configWarnings": configWarnings(p)})
 	} else {
 		printReport(g.stdout, rep)
 	}

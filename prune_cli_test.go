@@ -85,4 +85,13 @@ func TestDeployListsThenPrunesUndeclared(t *testing.T) {
 	}
 	want(deploy("--prune"), map[string]string{"api": "unchanged", "web": "remove"})
 	want(deploy(), map[string]string{"api": "unchanged"})
+
+	out, errOut, code := cli(t, "remove", "--json", "-f", file)
+	var removed struct {
+		Removed  *bool `json:"removed"`
+		Deployed *bool `json:"deployed"`
+	}
+	if err := json.Unmarshal([]byte(out), &removed); err != nil || code != 0 || removed.Removed == nil || !*removed.Removed || removed.Deployed != nil {
+		t.Errorf("remove --json: exit %d, %v; want {\"removed\": true}\n%s%s", code, err, out, errOut)
+	}
 }

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A project file warning (here a deprecated runtime) reaches `check --json`
+// as structured data, since stderr's lines are not read by a JSON reader,
+// and is printed once, with one "warning:", in text.
+func TestCheckReportsProjectFileWarnings(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "index.js"), []byte("exports.handler = async () => 1;\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "lambdev.yaml")
+	yaml := "app: warn\nstage: dev\nregion: us-east-1\nfunctions:\n  old: {handler: index.handler, runtime: nodejs20.x}\n"
+	if err := os.WriteFile(file, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := cli(t, "check", "--mode", "deploy", "--json", "-f", file)
+	var doc struct {
+		ConfigWarnings []configWarning `json:"configWarnings"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != 0 || errOut != "" {
+		t.Fatalf("check --json: exit %d, %v\nstdout %s\nstderr %s", code, err, out, errOut)
+	}
+	if len(doc.ConfigWarnings) != 1 {
+		t.Fatalf("configWarnings %+v, want the deprecated runtime", doc.ConfigWarnings)
+	}
+	w := doc.ConfigWarnings[0]
+	if w.File != file || w.Line != 5 || w.Col == 0 || !strings.Contains(w.Message, "nodejs20.x is deprecated") || w.Hint == "" {
+		t.Errorf("config warning %+v, want the runtime's position, message and hint", w)
+	}
+
+	out, errOut, _ = cli(t, "check", "--mode", "deploy", "-f", file)
+	if strings.Count(errOut, "warning:") != 1 || !strings.HasPrefix(errOut, file+":5:") || !strings.Contains(out, "1 project file warning(s)") {
+		t.Errorf("text check: stdout %q stderr %q; want the warning once, at its position, and counted", out, errOut)
+	}
+}
