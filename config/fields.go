@@ -104,7 +104,7 @@ const timeoutMsg = "timeout must be a duration like 30s or 1m, or a whole number
 func (d *decoder) timeout(n *yaml.Node) (time.Duration, bool) {
 	v, tag, ok := d.text(n)
 	if !ok {
-		if !interpolationFailed(n) {
+		if !d.reported(n) {
 			d.errorf(pos(resolveOr(n)), timeoutMsg)
 		}
 		return 0, false

@@ -118,6 +118,7 @@ func (d *decoder) parse(data []byte) (root *yaml.Node) {
 		d.hintf(Pos{Line: 1, Col: 1}, "start with app: and functions:", "project file is empty")
 		return nil
 	}
+	d.checkTags(doc.Content[0])
 	return doc.Content[0]
 }
 

@@ -13,6 +13,8 @@ type decoder struct {
 	getenv func(string) (string, bool)
 	errs   *Errors
 	seen   map[string]bool
+	// badTag holds the nodes whose YAML tag was rejected (see checkTags).
+	badTag map[*yaml.Node]bool
 }
 
 func newDecoder(file string, getenv func(string) (string, bool)) *decoder {
@@ -21,6 +23,7 @@ func newDecoder(file string, getenv func(string) (string, bool)) *decoder {
 		getenv: getenv,
 		errs:   &Errors{File: file},
 		seen:   map[string]bool{},
+		badTag: map[*yaml.Node]bool{},
 	}
 }
 

@@ -424,3 +424,36 @@ func TestLeadingZeroIntegers(t *testing.T) {
 			want: []string{"6:13: memory must be an integer number of MB (128–10240)"}},
 	})
 }
+
+// TestYAMLTags: an explicit tag outside the plain core schema is an error
+// at the tag (it was ignored: !!binary YWJj gave the text YWJj, and
+// !!python/object or local !tags passed); core tags that fit the value and
+// the field are allowed.
+func TestYAMLTags(t *testing.T) {
+	runRules(t, []ruleCase{
+		{name: "binary app", yaml: "app: !!binary YWJj\nfunctions:\n  f: {handler: app.handler, runtime: python3.12}\n",
+			want:  []string{"1:6: YAML tag !!binary is not supported"},
+			hints: []string{"write the value as plain text; lambdev does not decode base64"}},
+		{name: "binary env value", yaml: fn + "    environment:\n      KEY: !!binary c2VjcmV0\n",
+			want: []string{"7:12: YAML tag !!binary is not supported"}},
+		{name: "python object", yaml: fn + "    description: !!python/object:os.system echo\n",
+			want: []string{"6:18: YAML tag !!python/object:os.system is not supported"}, hints: []string{tagHint}},
+		{name: "local tag", yaml: fn + "    memory: !custom 256\n",
+			want: []string{"6:13: YAML tag !custom is not supported"}},
+		{name: "document tag", yaml: "--- !foo\n" + fn,
+			want: []string{"1:5: YAML tag !foo is not supported"}},
+		{name: "tagged key", yaml: fn + "    !k memory: 256\n",
+			want: []string{"6:5: YAML tag !k is not supported"}},
+		{name: "timestamp", yaml: fn + "    environment: {WHEN: !!timestamp 2001-12-14}\n",
+			want: []string{"6:25: YAML tag !!timestamp is not supported"}},
+		{name: "core tag on the wrong kind", yaml: fn + "    watch: !!map [a]\n",
+			want: []string{"6:12: YAML tag !!map does not fit this list"}},
+		{name: "core tag on a value it does not fit", yaml: fn + "    description: !!int many\n",
+			want: []string{`6:18: "many" is not a valid !!int value`}},
+		{name: "str on an integer field", yaml: fn + "    memory: !!str 256\n",
+			want: []string{"6:13: memory must be an integer number of MB (128–10240)"}},
+		{name: "core tags that fit", yaml: "app: !!str a\nrelay: !!null\nfunctions: !!map\n  f: !!map\n    handler: !!str app.handler\n" +
+			"    runtime: python3.12\n    memory: !!int 256\n    dev: !!bool true\n    watch: !!seq [\"*.py\"]\n" +
+			"    environment: {NUM: !!float 1.5, STR: !!str 1}\n"},
+	})
+}

@@ -10,11 +10,11 @@ import (
 
 // text returns a scalar's value after ${env:} interpolation and the YAML tag
 // the value stands for (an interpolated "256" counts as an integer). ok is
-// false when n is not a non-null scalar or when interpolation failed; only the
-// interpolation failure is reported here.
+// false when n is not a non-null scalar, when its YAML tag was rejected or
+// when interpolation failed; only the interpolation failure is reported here.
 func (d *decoder) text(n *yaml.Node) (val, tag string, ok bool) {
 	n = resolve(n)
-	if n == nil || n.Kind != yaml.ScalarNode || isNull(n) {
+	if n == nil || n.Kind != yaml.ScalarNode || isNull(n) || d.badTag[n] {
 		return "", "", false
 	}
 	tag = n.ShortTag()
@@ -43,17 +43,19 @@ func resolvedTag(s string) string {
 	return "!!str"
 }
 
-// interpolationFailed reports, for a node text rejected, whether text already
-// recorded the problem, so callers do not add a misleading "wrong type" error.
-func interpolationFailed(n *yaml.Node) bool {
+// reported reports, for a node text rejected, whether its problem is already
+// recorded (a rejected YAML tag, a failed interpolation), so callers do not
+// add a misleading "wrong type" error.
+func (d *decoder) reported(n *yaml.Node) bool {
 	n = resolve(n)
-	return n != nil && n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str" && strings.Contains(n.Value, "${")
+	return n != nil && (d.badTag[n] ||
+		n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str" && strings.Contains(n.Value, "${"))
 }
 
 // str reads a string field; any non-null scalar is taken as written.
 func (d *decoder) str(n *yaml.Node, what string) (string, bool) {
 	v, _, ok := d.text(n)
-	if !ok && !interpolationFailed(n) {
+	if !ok && !d.reported(n) {
 		d.errorf(pos(resolveOr(n)), "%s must be a string", what)
 	}
 	return v, ok
@@ -86,7 +88,7 @@ func (d *decoder) leadingZero(n *yaml.Node, what, v, tag string) bool {
 func (d *decoder) integer(n *yaml.Node, what, msg string) (int, bool) {
 	v, tag, ok := d.text(n)
 	if !ok {
-		if !interpolationFailed(n) {
+		if !d.reported(n) {
 			d.errorf(pos(resolveOr(n)), "%s", msg)
 		}
 		return 0, false
@@ -108,7 +110,7 @@ func (d *decoder) integer(n *yaml.Node, what, msg string) (int, bool) {
 func (d *decoder) boolean(n *yaml.Node, msg string) (bool, bool) {
 	v, tag, ok := d.text(n)
 	if !ok {
-		if !interpolationFailed(n) {
+		if !d.reported(n) {
 			d.errorf(pos(resolveOr(n)), "%s", msg)
 		}
 		return false, false
