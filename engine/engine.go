@@ -4,6 +4,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -11,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -138,8 +140,9 @@ func New(p *config.Project, opts Options) (*Engine, error) {
 	ctx, stop := context.WithCancelCause(context.Background())
 	e := &Engine{opts: opts, ctx: ctx, stop: stop, reaper: make(chan struct{}), overlap: make(chan struct{}, 1)}
 	st := &state{project: p, fns: map[string]*function{}}
-	for i, f := range p.Functions {
-		st.fns[f.Name] = e.newFunction(p, f, i)
+	order := fileOrder(p)
+	for _, f := range p.Functions {
+		st.fns[f.Name] = e.newFunction(p, f, order[f.Name])
 	}
 	e.st.Store(st)
 	go e.reapLoop()
@@ -157,7 +160,25 @@ func (e *Engine) state() *state { return e.st.Load() }
 
 func (e *Engine) fn(name string) *function { return e.state().fns[name] }
 
-// newFunction makes the function f, the index-th of p.
+// fileOrder ranks p's functions as the project file lists them
+// (p.Functions is sorted by name); functions without a position come last,
+// by name.
+func fileOrder(p *config.Project) map[string]int {
+	fs := slices.Clone(p.Functions)
+	slices.SortStableFunc(fs, func(a, b *config.Function) int {
+		if (a.Pos.Line == 0) != (b.Pos.Line == 0) {
+			return cmp.Compare(b.Pos.Line, a.Pos.Line) // positioned ones first
+		}
+		return cmp.Or(cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Col, b.Pos.Col))
+	})
+	rank := make(map[string]int, len(fs))
+	for i, f := range fs {
+		rank[f.Name] = i
+	}
+	return rank
+}
+
+// newFunction makes the function f, the index-th of p in the file.
 func (e *Engine) newFunction(p *config.Project, f *config.Function, index int) *function {
 	fn := &function{eng: e, project: p, cfg: f, timeout: f.Timeout, spec: specFor(p, f, e.opts.BuildDir), live: f.Dev,
 		arn: functionARN(p, f), eager: index < e.opts.Warm, logs: logPolicyFor(f.Logging)}

@@ -34,7 +34,8 @@ func (e *Engine) reloadProject(ctx context.Context) map[string]bool {
 	next := &state{project: p, fns: map[string]*function{}}
 	ev := ProjectReloaded{At: now()}
 	var start []*function
-	for i, f := range p.Functions {
+	order := fileOrder(p)
+	for _, f := range p.Functions {
 		prev := old.fns[f.Name]
 		switch {
 		case prev == nil:
@@ -46,7 +47,7 @@ func (e *Engine) reloadProject(ctx context.Context) map[string]bool {
 		default:
 			ev.Changed = append(ev.Changed, f.Name)
 		}
-		fn := e.newFunction(p, f, i)
+		fn := e.newFunction(p, f, order[f.Name])
 		next.fns[f.Name] = fn
 		start = append(start, fn)
 	}

@@ -8,11 +8,12 @@ import (
 	"time"
 )
 
-// lazyProject has four Python functions on one module, a to c answering its
-// VERSION and bad whose module fails to import.
+// lazyProject has four Python functions on one module: z, b and c answer its
+// VERSION, bad's module fails to import. z comes first in the file but last
+// by name, so warming "the first in the file" is not warming the first name.
 func lazyProject(t *testing.T) string {
 	yaml := "app: lazy\nfunctions:\n"
-	for _, name := range []string{"a", "b", "c"} {
+	for _, name := range []string{"z", "b", "c"} {
 		yaml += fmt.Sprintf("  %s: { handler: py/app.handler, runtime: python3.12 }\n", name)
 	}
 	yaml += "  bad: { handler: py/bad.handler, runtime: python3.12 }\n"
@@ -41,7 +42,7 @@ func TestStartWarmsOnlyTheFirstFunctions(t *testing.T) {
 	want := map[string]struct {
 		state   FunctionState
 		workers int
-	}{"a": {StateReady, 1}, "b": {StateIdle, 0}, "c": {StateIdle, 0}, "bad": {StateIdle, 0}}
+	}{"z": {StateReady, 1}, "b": {StateIdle, 0}, "c": {StateIdle, 0}, "bad": {StateIdle, 0}}
 	for name, w := range want {
 		if in := info(t, e, name); in.State != w.state || in.Stats.Workers != w.workers || in.Generation != 1 {
 			t.Errorf("%s after Start: %s, %d workers, generation %d; want %s, %d, 1", name, in.State, in.Stats.Workers, in.Generation, w.state, w.workers)
@@ -74,7 +75,7 @@ func TestStartWarmsOnlyTheFirstFunctions(t *testing.T) {
 	writeFile(t, filepath.Join(filepath.Dir(e.Project().File), "py/app.py"), fmt.Sprintf(pyVersioned, "v2"))
 	done := map[string]bool{}
 	timeout := time.After(60 * time.Second)
-	for !done["a"] || !done["b"] || !done["c"] {
+	for !done["z"] || !done["b"] || !done["c"] {
 		select {
 		case ev := <-sub.C:
 			switch ev := ev.(type) {
@@ -89,13 +90,13 @@ func TestStartWarmsOnlyTheFirstFunctions(t *testing.T) {
 				done[ev.Function] = true
 			}
 		case <-timeout:
-			t.Fatalf("reloads finished: %v; want a, b and c", done)
+			t.Fatalf("reloads finished: %v; want z, b and c", done)
 		}
 	}
 	if in := info(t, e, "c"); in.State != StateIdle || in.Stats.Workers != 0 || in.Generation != 2 {
 		t.Errorf("c after the reload: %s, %d workers, generation %d; want idle, 0, 2", in.State, in.Stats.Workers, in.Generation)
 	}
-	for _, name := range []string{"a", "b"} {
+	for _, name := range []string{"z", "b"} {
 		if in := info(t, e, name); in.State != StateReady || in.Stats.Idle != 1 || in.Generation != 2 {
 			t.Errorf("%s after the reload: %s, %d idle workers, generation %d; want ready, 1, 2", name, in.State, in.Stats.Idle, in.Generation)
 		}
@@ -109,7 +110,7 @@ func TestIdleFunctionsGoBackToNoWorker(t *testing.T) {
 	requireInterpreter(t, "python3")
 	e, sub := startHot(t, lazyProject(t), Options{Warm: 1, IdleTimeout: time.Second})
 	since := time.Now() // b's state was idle once already, after Start
-	for _, name := range []string{"a", "b"} {
+	for _, name := range []string{"z", "b"} {
 		if res := invoke(t, e, name, `{}`); res.Outcome != OutcomeOK {
 			t.Fatalf("%s: %s %s", name, res.Outcome, res.Payload)
 		}
@@ -130,8 +131,8 @@ func TestIdleFunctionsGoBackToNoWorker(t *testing.T) {
 	if in := info(t, e, "b"); in.Stats.Idle != 0 {
 		t.Errorf("b idle again with %d idle workers; want 0", in.Stats.Idle)
 	}
-	// a was, and keeps one warm worker; its worker was idle just as long.
-	if in := info(t, e, "a"); in.State != StateReady || in.Stats.Workers != 1 {
+	// z was, and keeps one warm worker; its worker was idle just as long.
+	if in := info(t, e, "z"); in.State != StateReady || in.Stats.Workers != 1 {
 		t.Errorf("a: %s, %d workers; want ready with its one warm worker", in.State, in.Stats.Workers)
 	}
 	if res := invoke(t, e, "b", `{}`); !res.Cold || res.Outcome != OutcomeOK {
@@ -154,7 +155,7 @@ func TestInitOutputThenOneStart(t *testing.T) {
 		"py/app.py": "print('init line')\n\n\ndef handler(event, context):\n    print('handler line')\n    return 1\n",
 	})
 	e, _ := startHot(t, dir, Options{Warm: 1})
-	for _, name := range []string{"a", "b"} {
+	for _, name := range []string{"z", "b"} {
 		res := invoke(t, e, name, `{}`)
 		id := res.RequestID
 		want := "init line\nSTART RequestId: " + id + " Version: $LATEST\nhandler line\nEND RequestId: " + id + "\nREPORT RequestId: " + id + "\t"
