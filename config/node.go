@@ -102,10 +102,17 @@ func (d *decoder) mappingOnce(n *yaml.Node, what string, known []string, merged 
 	}
 	merged[n] = true
 	var pairs, inherited []pair
+	var mergeKey *yaml.Node
 	first := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], resolve(n.Content[i+1])
 		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
+			if mergeKey != nil {
+				d.hintf(pos(k), "merge several mappings with one key: <<: [*a, *b]",
+					"duplicate key `<<` in %s (first defined at line %d, col %d)", what, mergeKey.Line, mergeKey.Column)
+				continue
+			}
+			mergeKey = k
 			inherited = append(inherited, d.mergePairs(v, what, known, merged)...)
 			continue
 		}

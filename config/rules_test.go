@@ -457,3 +457,21 @@ func TestYAMLTags(t *testing.T) {
 			"    environment: {NUM: !!float 1.5, STR: !!str 1}\n"},
 	})
 }
+
+// TestDuplicateMergeKey: a second `<<` in one mapping is a duplicate key like
+// any other (the first used to win silently).
+func TestDuplicateMergeKey(t *testing.T) {
+	const anchors = "x-a: &a {memory: 256}\nx-b: &b {memory: 512, timeout: 10}\n"
+	runRules(t, []ruleCase{
+		{name: "two merge keys", yaml: anchors + fn + "    <<: *a\n    <<: *b\n",
+			want:  []string{"9:5: duplicate key `<<` in function `f` (first defined at line 8, col 5)"},
+			hints: []string{"merge several mappings with one key: <<: [*a, *b]"}},
+		{name: "in an anchored mapping, as any duplicate there", yaml: anchors + "x-c: &c {<<: *a, <<: *b}\n" + fn + "    <<: *c\n" +
+			"  g:\n    <<: *c\n    handler: app.handler\n    runtime: python3.12\n",
+			want: []string{
+				"3:18: duplicate key `<<` in function `f` (first defined at line 3, col 10)",
+				"3:18: duplicate key `<<` in function `g` (first defined at line 3, col 10)",
+			}},
+		{name: "one merge key with a list", yaml: anchors + fn + "    <<: [*a, *b]\n"},
+	})
+}
