@@ -73,6 +73,7 @@ type session struct {
 	gw        *relay.Gateway
 	sub       *engine.Subscription
 	stopSched context.CancelFunc
+	displaced *sessionInfo // the project's other running session, if any
 }
 
 // startSession wires the engine and the gateway; the caller closes it.
@@ -97,9 +98,15 @@ func startSession(p *config.Project, f devFlags) (*session, error) {
 	adaptScheduler(schedCtx, eng.ConcurrencyPeak, eng.Overlaps())
 	tuneGC()
 	go func() { _ = gw.Serve() }()
-	if err := writeSessionFile(p, gw.Endpoint()); err != nil {
+	displaced, err := writeSessionFile(p, gw.Endpoint())
+	switch {
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "warning: "+err.Error())
+	case displaced != nil:
+		fmt.Fprintf(os.Stderr, "warning: another dev session of this project runs at %s (pid %d); `lambdev invoke` uses this one until it stops\n",
+			displaced.Endpoint, displaced.PID)
 	}
+	s.displaced = displaced
 	return s, nil
 }
 
@@ -127,7 +134,7 @@ func (s *session) close(p *config.Project) {
 	defer cancel()
 	_ = s.gw.Shutdown(ctx)
 	s.eng.Close()
-	removeSessionFile(p, s.gw.Endpoint())
+	removeSessionFile(p, s.gw.Endpoint(), s.displaced)
 }
 
 func runHeadless(g *globals, p *config.Project, f devFlags) error {

@@ -255,7 +255,7 @@ func TestInvokeFallsBackWhenTheSessionIsGone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := writeSessionFile(p, "http://127.0.0.1:1"); err != nil {
+	if _, err := writeSessionFile(p, "http://127.0.0.1:1"); err != nil {
 		t.Fatal(err)
 	}
 	out, errOut, code := cli(t, "invoke", "api", "-f", sample, "--payload", `{"name":"Eve"}`)
