@@ -33,7 +33,7 @@ func (d *Deployer) Deploy(ctx context.Context, p *config.Project, plan []Target)
 		role.arn, role.fresh, role.err = d.ensureRole(ctx, p)
 		switch {
 		case role.err != nil:
-			rep.RoleAction = ActionFailed
+			rep.Role, rep.RoleAction = RoleName(p), ActionFailed // its error is on each function
 		case role.fresh:
 			rep.Role, rep.RoleAction = role.arn, ActionCreate
 		default:

@@ -70,8 +70,9 @@ type Report struct {
 	App    string `json:"app"`
 	Stage  string `json:"stage"`
 	Region string `json:"region"`
-	// Role is the ARN of the execution role lambdev manages for the stage, if any,
-	// and RoleAction what happened to it: "create", "unchanged", "remove" or "".
+	// Role is the ARN of the execution role lambdev manages for the stage, if any
+	// (its name when creating it failed), and RoleAction what happened to it:
+	// "create", "unchanged", "remove", "failed" or "".
 	Role       string   `json:"role,omitempty"`
 	RoleAction Action   `json:"roleAction,omitempty"`
 	Results    []Result `json:"functions"`
