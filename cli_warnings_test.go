@@ -41,3 +41,19 @@ func TestCheckReportsProjectFileWarnings(t *testing.T) {
 		t.Errorf("text check: stdout %q stderr %q; want the warning once, at its position, and counted", out, errOut)
 	}
 }
+
+// Every command answers --help with its usage and exit 0, as the README
+// promises ("--help on each").
+func TestEveryCommandHasHelp(t *testing.T) {
+	for _, c := range commands {
+		_, errOut, code := cli(t, c.name, "--help")
+		if code != 0 || !strings.Contains(errOut, "Usage: lambdev "+c.name) {
+			t.Errorf("%s --help: exit %d, stderr %q; want 0 and its usage", c.name, code, errOut)
+		}
+	}
+	out, _, code := cli(t, "version", "--json")
+	var v struct{ Version string }
+	if err := json.Unmarshal([]byte(out), &v); err != nil || code != 0 || v.Version == "" {
+		t.Errorf("version --json: exit %d, %q (%v)", code, out, err)
+	}
+}

@@ -20,6 +20,10 @@ import (
 const relayTokenEnv = "LAMBDEV_RELAY_TOKEN"
 
 func runRelay(g *globals, args []string) error {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		fmt.Fprintln(g.stderr, "Usage: lambdev relay serve [--listen ADDR] [--tokens FILE]\n\nRun `lambdev relay serve --help` for its flags.")
+		return errHelp
+	}
 	if len(args) == 0 || args[0] != "serve" {
 		return usageErr("usage: lambdev relay serve [--listen ADDR] [--tokens FILE]")
 	}

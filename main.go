@@ -159,9 +159,16 @@ func renderError(g *globals, err error) {
 }
 
 func runVersion(g *globals, args []string) error {
-	fs := g.flagSet("version")
-	if err := fs.Parse(args); err != nil {
-		return flagErr(err)
+	rest, err := g.commandFlags("version", "version [--json]", args, nil)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usageErr("version takes no arguments, got %q", rest)
+	}
+	if g.json {
+		writeJSON(g.stdout, map[string]string{"version": Version})
+		return nil
 	}
 	fmt.Fprintln(g.stdout, "lambdev", Version)
 	return nil
