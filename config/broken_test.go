@@ -92,7 +92,7 @@ var brokenWant = map[string][]string{
 		"15:50: url.cors.maxAge must be between 0 and 86400 seconds, got 100000",
 		"19:14: timeout must be between 1s and 900s (15m), got 901",
 		"20:13: memory must be between 128 and 10240 MB, got 20480",
-		"21:5: environment of function `big` is 4204 bytes; Lambda allows 4096 bytes (4 KB) of names and values in total",
+		"21:5: environment of function `big` is 4211 bytes as Lambda measures it (the variables as one JSON object); Lambda allows 4096 (4 KB)",
 	},
 }
 

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -42,15 +44,27 @@ func (d *decoder) checkFunction(p *Project, f *Function, s spec, now time.Time) 
 }
 
 func (d *decoder) checkEnvSize(f *Function, s spec) {
-	total := 0
-	for k, v := range f.Environment {
-		total += len(k) + len(v)
-	}
-	if total > MaxEnvironment {
+	if size := EnvironmentSize(f.Environment); size > MaxEnvironment {
 		d.hintf(s.env.pos, "move large values to SSM Parameter Store or Secrets Manager",
-			"environment of function `%s` is %d bytes; Lambda allows %d bytes (4 KB) of names and values in total",
-			f.Name, total, MaxEnvironment)
+			"environment of function `%s` is %d bytes as Lambda measures it (the variables as one JSON object); Lambda allows %d (4 KB)",
+			f.Name, size, MaxEnvironment)
 	}
+}
+
+// EnvironmentSize is the size Lambda checks against its 4 KB environment
+// quota: the variables as one compact JSON object, quotes, colons, commas
+// and escapes included ("String measured: {…}" in its error).
+func EnvironmentSize(env map[string]string) int {
+	if len(env) == 0 {
+		return 0
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(env); err != nil {
+		return 0 // a map of strings always encodes
+	}
+	return b.Len() - 1 // Encode adds a newline
 }
 
 // checkLifecycle reports blocked runtimes as errors and deprecated or

@@ -300,7 +300,7 @@ func TestEnvironmentRules(t *testing.T) {
 		{name: "environment not a mapping", yaml: fn + "    environment: [A=1]\n",
 			want: []string{"6:18: environment must be a mapping of keys to values"}},
 		{name: "too big", yaml: fn + "    environment:\n      BIG: " + big + "\n      SMALL: abc\n",
-			want: []string{"6:5: environment of function `f` is 4101 bytes; Lambda allows 4096 bytes (4 KB) of names and values in total"}},
+			want: []string{"6:5: environment of function `f` is 4114 bytes as Lambda measures it (the variables as one JSON object); Lambda allows 4096 (4 KB)"}},
 		{name: "interpolation failures", yaml: fn + "    environment:\n      A1: ${env:NOPE}\n      A2: \"${vault:x}\"\n      A3: \"${env:X\"\n      A4: ${env:}\n",
 			want: []string{
 				"7:11: environment variable NOPE is not set",
@@ -474,4 +474,29 @@ func TestDuplicateMergeKey(t *testing.T) {
 			}},
 		{name: "one merge key with a list", yaml: anchors + fn + "    <<: [*a, *b]\n"},
 	})
+}
+
+// TestEnvironmentSizeAsLambdaMeasuresIt: Lambda measures the 4 KB quota on
+// the variables as one JSON object ("exceeded the 4KB limit. String
+// measured: {…}"), not on the sum of names and values: 200 variables
+// VAR_000000: vvvvvvvvvv are 4000 bytes of names and values but 5201 of JSON.
+func TestEnvironmentSizeAsLambdaMeasuresIt(t *testing.T) {
+	var many strings.Builder
+	for i := range 200 {
+		fmt.Fprintf(&many, "      VAR_%06d: vvvvvvvvvv\n", i)
+	}
+	// {"BIG":"…"} is 10 bytes around the value.
+	exact := "      BIG: " + strings.Repeat("x", MaxEnvironment-10) + "\n"
+	over := "      BIG: " + strings.Repeat("x", MaxEnvironment-11) + "\"\n" // an escaped quote is 2 bytes
+	const msg = " bytes as Lambda measures it (the variables as one JSON object); Lambda allows 4096 (4 KB)"
+	runRules(t, []ruleCase{
+		{name: "200 small variables", yaml: fn + "    environment:\n" + many.String(),
+			want: []string{"6:5: environment of function `f` is 5201" + msg}},
+		{name: "exactly 4096", yaml: fn + "    environment:\n" + exact},
+		{name: "escapes count", yaml: fn + "    environment:\n" + over,
+			want: []string{"6:5: environment of function `f` is 4097" + msg}},
+	})
+	if n := EnvironmentSize(map[string]string{"A": "<&>", "B": "é"}); n != len(`{"A":"<&>","B":"é"}`) {
+		t.Errorf("EnvironmentSize = %d; HTML characters are not escaped and UTF-8 is bytes", n)
+	}
 }
