@@ -23,18 +23,32 @@ type printer struct {
 	// batch is set while event() runs for the session's event loop, which
 	// flushes once its channel is drained: one write per burst of events.
 	batch bool
+	// gone closes when a write fails: nobody reads the output any more
+	// (`lambdev dev --headless | head -1`), so the session should stop.
+	gone     chan struct{}
+	goneOnce sync.Once
 }
 
 func newPrinter(w io.Writer, asJSON bool) *printer {
-	return &printer{w: bufio.NewWriterSize(w, 64<<10), json: asJSON}
+	return &printer{w: bufio.NewWriterSize(w, 64<<10), json: asJSON, gone: make(chan struct{})}
 }
 
 // flush writes out buffered lines.
 func (p *printer) flush() {
 	p.mu.Lock()
-	p.w.Flush()
+	p.flushLocked()
 	p.mu.Unlock()
 }
+
+// flushLocked writes out buffered lines; a failed write closes gone.
+func (p *printer) flushLocked() {
+	if p.w.Flush() != nil {
+		p.goneOnce.Do(func() { close(p.gone) })
+	}
+}
+
+// readerGone closes once the output can no longer be written.
+func (p *printer) readerGone() <-chan struct{} { return p.gone }
 
 // batched prints ev without flushing; the caller flushes when idle.
 func (p *printer) batched(ev engine.Event) {
@@ -293,6 +307,6 @@ func (p *printer) line(format string, a ...any) {
 
 func (p *printer) flushUnlessBatch() {
 	if !p.batch {
-		p.w.Flush()
+		p.flushLocked()
 	}
 }

@@ -143,6 +143,12 @@ func runHeadless(g *globals, p *config.Project, f devFlags) error {
 		return err
 	}
 	out := newPrinter(g.stdout, g.json)
+	// A closed stdout must fail the write (EPIPE), not kill the process
+	// with SIGPIPE before it stops its workers and removes its session
+	// file; the signal itself is not acted on (sockets raise it too).
+	sigpipe := make(chan os.Signal, 1)
+	signal.Notify(sigpipe, syscall.SIGPIPE)
+	defer signal.Stop(sigpipe)
 	out.gateway(s.gw, p)
 	done := s.printTo(out)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -160,7 +166,10 @@ func runHeadless(g *globals, p *config.Project, f devFlags) error {
 		out.line("lambdev dev: hot reload off: %v", err)
 	}
 	go s.eng.Start(ctx)
-	<-ctx.Done()
+	select {
+	case <-ctx.Done():
+	case <-out.readerGone():
+	}
 	s.close(p)
 	<-done
 	out.stopped(s.sub.Dropped())
