@@ -8,6 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"unicode/utf16"
 )
 
 // checkHandler checks that the handler names code that exists under the
@@ -16,7 +17,10 @@ func (d *decoder) checkHandler(p *Project, f *Function, rt Runtime, at Pos) {
 	f.Kind = rt.Family
 	h := f.Handler
 	if h == "" {
-		d.errorf(at, "handler must not be empty")
+		d.hintf(at, "e.g. functions/api/app.handler for def handler() in functions/api/app.py", "handler must not be empty")
+		return
+	}
+	if !d.lambdaHandlerOK(h, rt.Family, at) {
 		return
 	}
 	switch rt.Family {
@@ -37,6 +41,37 @@ func (d *decoder) checkHandler(p *Project, f *Function, rt Runtime, at Pos) {
 	case FamilyProvided, FamilyGo:
 		f.Kind = d.checkBootstrap(p, h, clean, at)
 	}
+}
+
+// MaxHandlerLen is the longest Handler Lambda accepts, in characters.
+const MaxHandlerLen = 128
+
+// lambdaHandlerOK checks the part of the handler Lambda receives against its
+// Handler constraints, pattern [^\s]+ and at most 128 characters: for Python
+// and Node the module.function after the directory, for Java, .NET and Ruby
+// the whole handler. Go and provided functions deploy as "bootstrap".
+func (d *decoder) lambdaHandlerOK(h, family string, at Pos) bool {
+	sent := h
+	switch family {
+	case FamilyProvided, FamilyGo:
+		return true
+	case FamilyPython, FamilyNode:
+		sent = path.Base(filepath.ToSlash(h))
+	}
+	if i := strings.IndexAny(sent, " \t\n\v\f\r"); i >= 0 {
+		d.hintf(at, "Lambda's Handler matches [^\\s]+: remove the whitespace",
+			"handler %q contains whitespace (%q)", h, sent[i:i+1])
+		return false
+	}
+	if n := len(utf16.Encode([]rune(sent))); n > MaxHandlerLen {
+		what := "handler"
+		if sent != h {
+			what = fmt.Sprintf("handler %q as Lambda receives it", sent)
+		}
+		d.hintf(at, "shorten the module and function names", "%s is %d characters; Lambda allows at most %d", what, n, MaxHandlerLen)
+		return false
+	}
+	return true
 }
 
 // splitModule splits "dir/module.export" at the last dot of the last element.

@@ -1,6 +1,9 @@
 package config
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestHandlers(t *testing.T) {
 	tests := []struct {
@@ -56,6 +59,27 @@ func TestHandlers(t *testing.T) {
 		{name: "ruby accepted", runtime: "ruby3.4", handler: "function.handler", kind: FamilyRuby},
 		{name: "empty handler", runtime: "python3.12", handler: `""`, kind: FamilyPython,
 			want: []string{"4:14: handler must not be empty"}},
+		// Lambda's Handler is [^\s]+, at most 128 characters, checked on what it receives.
+		{name: "python space", runtime: "python3.12", handler: `"app.handler x"`, files: []string{"app.py"}, kind: FamilyPython,
+			want: []string{`4:14: handler "app.handler x" contains whitespace (" ")`}, hint: `Lambda's Handler matches [^\s]+: remove the whitespace`},
+		{name: "python space after dir", runtime: "python3.12", handler: `"functions/api/app.handler x"`, files: []string{"functions/api/app.py"}, kind: FamilyPython,
+			want: []string{`4:14: handler "functions/api/app.handler x" contains whitespace (" ")`}},
+		{name: "node tab", runtime: "nodejs22.x", handler: `"index.\thandler"`, files: []string{"index.js"}, kind: FamilyNode,
+			want: []string{`4:14: handler "index.\thandler" contains whitespace ("\t")`}},
+		{name: "ruby space", runtime: "ruby3.4", handler: `"function.handler x"`, kind: FamilyRuby,
+			want: []string{`4:14: handler "function.handler x" contains whitespace (" ")`}},
+		{name: "space in the directory is not sent", runtime: "python3.12", handler: `"my src/app.handler"`, files: []string{"my src/app.py"}, kind: FamilyPython},
+		{name: "python 128 characters", runtime: "python3.12", handler: "src/" + strings.Repeat("m", 120) + ".handler",
+			files: []string{"src/" + strings.Repeat("m", 120) + ".py"}, kind: FamilyPython},
+		{name: "python 204 characters", runtime: "python3.12", handler: strings.Repeat("m", 196) + ".handler",
+			files: []string{strings.Repeat("m", 196) + ".py"}, kind: FamilyPython,
+			want: []string{`4:14: handler is 204 characters; Lambda allows at most 128`}, hint: "shorten the module and function names"},
+		{name: "node long after dir", runtime: "nodejs22.x", handler: "web/index." + strings.Repeat("h", 130), files: []string{"web/index.js"}, kind: FamilyNode,
+			want: []string{`4:14: handler "index.` + strings.Repeat("h", 130) + `" as Lambda receives it is 136 characters; Lambda allows at most 128`}},
+		{name: "java long", runtime: "java21", handler: "example.Handler::" + strings.Repeat("h", 112), kind: FamilyJava,
+			want: []string{`4:14: handler is 129 characters; Lambda allows at most 128`}},
+		{name: "bootstrap path is not sent", runtime: "provided.al2023", handler: strings.Repeat("d", 130) + "/bootstrap",
+			files: []string{"+x " + strings.Repeat("d", 130) + "/bootstrap"}, kind: FamilyProvided},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
