@@ -87,15 +87,10 @@ func TestCloudDevDeploysBridgesAgainstMoto(t *testing.T) {
 		}
 	}
 	_ = cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("dev --aws did not exit cleanly on SIGTERM: %v", err)
-		}
-	case <-time.After(30 * time.Second):
+	if err, ok := waitExit(cmd, 30*time.Second); !ok {
 		t.Error("dev --aws did not exit within 30s of SIGTERM")
+	} else if err != nil {
+		t.Errorf("dev --aws did not exit cleanly on SIGTERM: %v", err)
 	}
 }
 

@@ -62,15 +62,10 @@ func TestHeadlessStopsWhenItsReaderGoes(t *testing.T) {
 	if err == nil {
 		resp.Body.Close()
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("the session ended with %v, want exit 0", err)
-		}
-	case <-time.After(30 * time.Second):
+	if err, ok := waitExit(cmd, 30*time.Second); !ok {
 		t.Fatal("the session still runs 30 s after its reader went away")
+	} else if err != nil {
+		t.Fatalf("the session ended with %v, want exit 0", err)
 	}
 	for _, pid := range workers {
 		if err := syscall.Kill(pid, 0); err == nil {

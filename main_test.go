@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -150,13 +151,7 @@ func TestInvokeOnceWithATenant(t *testing.T) {
 // TestCIDeployAgainstMoto deploys the sample with --ci --json against a real
 // moto server, then again (unchanged), then removes it.
 func TestCIDeployAgainstMoto(t *testing.T) {
-	url := startMoto(t)
-	for _, kv := range motoEnv(url) {
-		k, v, _ := strings.Cut(kv, "=")
-		t.Setenv(k, v)
-	}
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	url := useMoto(t)
 	type summary struct {
 		Deployed bool `json:"deployed"`
 		Report   struct {
@@ -239,6 +234,32 @@ func startMoto(t *testing.T) string {
 		t.Skipf("moto unavailable: %v", err)
 	}
 	return url
+}
+
+// useMoto starts a moto server and points this test's AWS config chain at
+// it, hiding the developer's AWS files; it returns the endpoint.
+func useMoto(t *testing.T) string {
+	t.Helper()
+	url := startMoto(t)
+	for _, kv := range motoEnv(url) {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	return url
+}
+
+// waitExit waits up to d for cmd to end; ok is false if it still runs.
+func waitExit(cmd *exec.Cmd, d time.Duration) (err error, ok bool) {
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		return err, true
+	case <-time.After(d):
+		return nil, false
+	}
 }
 
 // motoEnv points the AWS config chain at moto with dummy credentials.

@@ -12,13 +12,7 @@ import (
 // project file: `deploy` lists it as undeclared and leaves it (exit 0),
 // `deploy --prune` deletes it, and the next deploy has nothing to say.
 func TestDeployListsThenPrunesUndeclared(t *testing.T) {
-	url := startMoto(t)
-	for _, kv := range motoEnv(url) {
-		k, v, _ := strings.Cut(kv, "=")
-		t.Setenv(k, v)
-	}
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	useMoto(t)
 	dir := t.TempDir()
 	for _, f := range []string{"functions/api/app.py", "functions/web/index.js"} {
 		b, err := os.ReadFile(filepath.Join("testdata/sample", f))
