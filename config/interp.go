@@ -40,6 +40,13 @@ func interpolate(s string, getenv func(string) (string, bool)) (string, []interp
 			})
 			return b.String(), probs
 		}
+		if j := strings.Index(s[i+2:i+end], "${"); j >= 0 {
+			probs = append(probs, interpProblem{
+				msg:  fmt.Sprintf("nested ${…} is not supported: %q", s[i:]),
+				hint: "a default is literal text: write ${env:NAME, value}, or set NAME to what you need",
+			})
+			return b.String(), probs
+		}
 		val, p := expandRef(s[i+2:i+end], getenv)
 		if p != nil {
 			probs = append(probs, *p)

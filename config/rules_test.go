@@ -500,3 +500,19 @@ func TestEnvironmentSizeAsLambdaMeasuresIt(t *testing.T) {
 		t.Errorf("EnvironmentSize = %d; HTML characters are not escaped and UTF-8 is bytes", n)
 	}
 }
+
+// TestNestedInterpolation: a ${…} inside another one is an error (it became
+// literal text: "${env:X, ${env:Y, z}}" gave "${env:Y, z}" with X unset).
+func TestNestedInterpolation(t *testing.T) {
+	const msg = `nested ${…} is not supported: "${env:X, ${env:Y, z}}"`
+	runRules(t, []ruleCase{
+		{name: "in a default", yaml: fn + "    description: \"${env:X, ${env:Y, z}}\"\n",
+			want:  []string{"6:18: " + msg},
+			hints: []string{"a default is literal text: write ${env:NAME, value}, or set NAME to what you need"}},
+		{name: "even when the outer variable is set", yaml: fn + "    description: \"${env:X, ${env:Y, z}}\"\n",
+			env: map[string]string{"X": "x", "Y": "y"}, want: []string{"6:18: " + msg}},
+		{name: "after text, in an environment value", yaml: fn + "    environment:\n      URL: \"http://${env:X, ${env:Y, z}}/\"\n",
+			want: []string{`7:12: nested ${…} is not supported: "${env:X, ${env:Y, z}}/"`}},
+		{name: "side by side is fine", yaml: fn + "    description: \"${env:X, a}${env:Y, b}\"\n"},
+	})
+}
