@@ -516,3 +516,48 @@ func TestNestedInterpolation(t *testing.T) {
 		{name: "side by side is fine", yaml: fn + "    description: \"${env:X, a}${env:Y, b}\"\n"},
 	})
 }
+
+// TestCorsLimits: Lambda's Cors type, as documented in the Lambda API
+// reference (https://docs.aws.amazon.com/lambda/latest/dg/API_Cors.html):
+// AllowMethods at most 6 items of at most 6 characters; AllowOrigins at most
+// 100 items of 1–253 characters; AllowHeaders and ExposeHeaders at most 100
+// items of at most 1024 characters; MaxAge 0–86400. These were accepted and
+// only failed at deploy (OPTIONS, 7 characters, was even in the method list).
+func TestCorsLimits(t *testing.T) {
+	list := func(n int, item string) string {
+		items := make([]string, n)
+		for i := range items {
+			items[i] = fmt.Sprintf("%q", fmt.Sprintf(item, i))
+		}
+		return "[" + strings.Join(items, ", ") + "]"
+	}
+	cors := func(key, val string) string { return fn + "    url:\n      cors:\n        " + key + ": " + val + "\n" }
+	long := func(n int) string { return fmt.Sprintf("%q", strings.Repeat("h", n)) }
+	runRules(t, []ruleCase{
+		{name: "OPTIONS", yaml: cors("allowMethods", "[GET, OPTIONS]"),
+			want:  []string{`8:29: url.cors.allowMethods: "OPTIONS" is longer than the 6 characters Lambda allows`},
+			hints: []string{"remove it: Lambda answers CORS preflight (OPTIONS) requests itself"}},
+		{name: "seven methods", yaml: cors("allowMethods", "[GET, POST, PUT, PATCH, DELETE, HEAD, \"*\"]"),
+			want: []string{"8:23: url.cors.allowMethods has 7 entries; Lambda allows at most 6"}},
+		{name: "six methods", yaml: cors("allowMethods", "[GET, POST, PUT, PATCH, DELETE, HEAD]")},
+		{name: "101 origins", yaml: cors("allowOrigins", list(101, "https://o%d.example.com")),
+			want: []string{"8:23: url.cors.allowOrigins has 101 entries; Lambda allows at most 100"}},
+		{name: "100 origins", yaml: cors("allowOrigins", list(100, "https://o%d.example.com"))},
+		{name: "empty origin", yaml: cors("allowOrigins", `["https://a.example.com", ""]`),
+			want:  []string{"8:49: url.cors.allowOrigins entries must not be empty"},
+			hints: []string{"origins look like https://www.example.com, or * for any"}},
+		{name: "origin of 254", yaml: cors("allowOrigins", "["+long(254)+"]"),
+			want: []string{"8:24: url.cors.allowOrigins entry is 254 characters; Lambda allows at most 253"}},
+		{name: "origin of 253", yaml: cors("allowOrigins", "["+long(253)+"]")},
+		{name: "101 headers", yaml: cors("allowHeaders", list(101, "X-H%d")),
+			want: []string{"8:23: url.cors.allowHeaders has 101 entries; Lambda allows at most 100"}},
+		{name: "header of 1025", yaml: cors("exposeHeaders", "["+long(1025)+"]"),
+			want: []string{"8:25: url.cors.exposeHeaders entry is 1025 characters; Lambda allows at most 1024"}},
+		{name: "101 expose headers", yaml: cors("exposeHeaders", list(101, "X-H%d")),
+			want: []string{"8:24: url.cors.exposeHeaders has 101 entries; Lambda allows at most 100"}},
+		{name: "headers at the limits", yaml: cors("allowHeaders", "["+long(1024)+"]") + "        exposeHeaders: " + list(100, "X-H%d") + "\n"},
+		{name: "maxAge over a day", yaml: cors("maxAge", "86401"),
+			want: []string{"8:17: url.cors.maxAge must be between 0 and 86400 seconds, got 86401"}},
+		{name: "maxAge a day", yaml: cors("maxAge", "86400")},
+	})
+}

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -15,7 +16,20 @@ const (
 
 var urlKeys = []string{"auth", "cors", "invokeMode"}
 
-var corsMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "*"}
+// corsMethods are the HTTP methods Lambda's Cors.AllowMethods can hold: its
+// items are at most 6 characters, so not OPTIONS (Lambda answers preflight
+// requests itself).
+var corsMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "*"}
+
+// Limits of Lambda's Cors type (API_Cors): items per list and characters per item.
+const (
+	maxCorsMethods    = 6
+	maxCorsMethodLen  = 6
+	maxCorsItems      = 100 // allowHeaders, allowOrigins, exposeHeaders
+	maxCorsHeaderLen  = 1024
+	maxCorsOriginLen  = 253
+	corsOriginExample = "origins look like https://www.example.com, or * for any"
+)
 
 // url reads `url: true|false` or `url: {auth, cors, invokeMode}`.
 func (d *decoder) url(n *yaml.Node) (*URLConfig, bool) {
@@ -101,14 +115,18 @@ func (d *decoder) cors(n *yaml.Node) (*CorsConfig, bool) {
 		switch p.key {
 		case "allowCredentials":
 			c.AllowCredentials, good = d.boolean(p.v, "url.cors.allowCredentials must be true or false")
-		case "allowHeaders":
-			c.AllowHeaders, _, good = d.strList(p.v, "url.cors.allowHeaders")
+		case "allowHeaders", "exposeHeaders":
+			var list []string
+			list, good = d.corsList(p.v, "url.cors."+p.key, maxCorsItems, 0, maxCorsHeaderLen, "")
+			if p.key == "allowHeaders" {
+				c.AllowHeaders = list
+			} else {
+				c.ExposeHeaders = list
+			}
 		case "allowMethods":
 			c.AllowMethods, good = d.corsMethods(p.v)
 		case "allowOrigins":
-			c.AllowOrigins, _, good = d.strList(p.v, "url.cors.allowOrigins")
-		case "exposeHeaders":
-			c.ExposeHeaders, _, good = d.strList(p.v, "url.cors.exposeHeaders")
+			c.AllowOrigins, good = d.corsList(p.v, "url.cors.allowOrigins", maxCorsItems, 1, maxCorsOriginLen, corsOriginExample)
 		case "maxAge":
 			c.MaxAge, good = d.maxAge(p.v)
 		}
@@ -117,17 +135,53 @@ func (d *decoder) cors(n *yaml.Node) (*CorsConfig, bool) {
 	return c, ok
 }
 
-func (d *decoder) corsMethods(n *yaml.Node) ([]string, bool) {
-	list, at, ok := d.strList(n, "url.cors.allowMethods")
+// corsList reads a url.cors list and checks it against Lambda's Cors limits:
+// at most maxItems entries of minLen to maxLen characters each.
+func (d *decoder) corsList(n *yaml.Node, what string, maxItems, minLen, maxLen int, hint string) ([]string, bool) {
+	list, at, ok := d.strList(n, what)
+	if len(list) > maxItems {
+		d.hintf(pos(resolveOr(n)), fmt.Sprintf("Lambda's function URL CORS settings allow at most %d", maxItems),
+			"%s has %d entries; Lambda allows at most %d", what, len(list), maxItems)
+		ok = false
+	}
 	var out []string
-	for i, m := range list {
-		if !contains(corsMethods, strings.ToUpper(m)) {
-			d.hintf(at[i], "one of "+strings.Join(corsMethods, ", "),
-				"url.cors.allowMethods: %q is not an HTTP method", m)
-			ok = false
+	for i, s := range list {
+		switch n := utf8.RuneCountInString(s); {
+		case n < minLen:
+			d.hintf(at[i], hint, "%s entries must not be empty", what)
+		case n > maxLen:
+			d.hintf(at[i], hint, "%s entry is %d characters; Lambda allows at most %d", what, n, maxLen)
+		default:
+			out = append(out, s)
 			continue
 		}
-		out = append(out, strings.ToUpper(m))
+		ok = false
+	}
+	return out, ok
+}
+
+func (d *decoder) corsMethods(n *yaml.Node) ([]string, bool) {
+	list, at, ok := d.strList(n, "url.cors.allowMethods")
+	if len(list) > maxCorsMethods {
+		d.hintf(pos(resolveOr(n)), `list each method once, or write ["*"]`,
+			"url.cors.allowMethods has %d entries; Lambda allows at most %d", len(list), maxCorsMethods)
+		ok = false
+	}
+	var out []string
+	for i, m := range list {
+		up := strings.ToUpper(m)
+		switch {
+		case up == "OPTIONS":
+			d.hintf(at[i], "remove it: Lambda answers CORS preflight (OPTIONS) requests itself",
+				"url.cors.allowMethods: %q is longer than the %d characters Lambda allows", m, maxCorsMethodLen)
+		case !contains(corsMethods, up):
+			d.hintf(at[i], "one of "+strings.Join(corsMethods, ", "),
+				"url.cors.allowMethods: %q is not an HTTP method", m)
+		default:
+			out = append(out, up)
+			continue
+		}
+		ok = false
 	}
 	return out, ok
 }
