@@ -1,7 +1,9 @@
 package config
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"path"
 	"regexp"
 	"strconv"
@@ -81,21 +83,19 @@ func (d *decoder) role(n *yaml.Node) (string, bool) {
 }
 
 func (d *decoder) memory(n *yaml.Node) (int, bool) {
-	v, ok := d.integer(n, "memory", "memory must be an integer number of MB (128–10240)")
-	if ok && (v < MinMemory || v > MaxMemory) {
-		d.errorf(pos(n), "memory must be between %d and %d MB, got %d", MinMemory, MaxMemory, v)
-		return 0, false
-	}
-	return v, ok
+	return d.integer(n, intField{
+		what: "memory", typeMsg: "memory must be an integer number of MB (128–10240)",
+		lo: MinMemory, hi: MaxMemory, unit: " MB",
+		hint: "Lambda gives a function 128 to 10240 MB of memory, e.g. memory: 1024",
+	})
 }
 
 func (d *decoder) concurrency(n *yaml.Node) (int, bool) {
-	v, ok := d.integer(n, "concurrency", "concurrency must be an integer number of workers (1–1000)")
-	if ok && (v < 1 || v > MaxConcurrency) {
-		d.errorf(pos(n), "concurrency must be between 1 and %d, got %d", MaxConcurrency, v)
-		return 0, false
-	}
-	return v, ok
+	return d.integer(n, intField{
+		what: "concurrency", typeMsg: "concurrency must be an integer number of workers (1–1000)",
+		lo: 1, hi: MaxConcurrency,
+		hint: "concurrency is how many workers lambdev runs at once for the function, e.g. concurrency: 10",
+	})
 }
 
 const timeoutMsg = "timeout must be a duration like 30s or 1m, or a whole number of seconds (1s–900s)"
@@ -112,28 +112,14 @@ func (d *decoder) timeout(n *yaml.Node) (time.Duration, bool) {
 	if d.leadingZero(n, "timeout", v, tag) {
 		return 0, false
 	}
-	var t time.Duration
-	switch tag {
-	case "!!int":
-		secs, err := strconv.ParseInt(strings.ReplaceAll(v, "_", ""), 0, 32)
-		if err != nil {
-			d.errorf(pos(n), timeoutMsg)
-			return 0, false
-		}
-		t = time.Duration(secs) * time.Second
-	case "!!str":
-		parsed, err := time.ParseDuration(v)
-		if err != nil {
-			d.errorf(pos(n), timeoutMsg)
-			return 0, false
-		}
-		t = parsed
-	default:
-		d.errorf(pos(n), timeoutMsg)
+	t, ok, huge := parseTimeout(v, tag)
+	switch {
+	case huge || ok && (t < MinTimeout || t > MaxTimeout):
+		d.hintf(pos(n), "Lambda runs a function for 1 second to 15 minutes, e.g. timeout: 30s",
+			"timeout must be between 1s and 900s (15m), got %s", v)
 		return 0, false
-	}
-	if t < MinTimeout || t > MaxTimeout {
-		d.errorf(pos(n), "timeout must be between 1s and 900s (15m), got %s", v)
+	case !ok:
+		d.errorf(pos(n), timeoutMsg)
 		return 0, false
 	}
 	if t%time.Second != 0 {
@@ -141,6 +127,32 @@ func (d *decoder) timeout(n *yaml.Node) (time.Duration, bool) {
 		return 0, false
 	}
 	return t, true
+}
+
+// durationPattern matches what time.ParseDuration reads, whatever its size.
+var durationPattern = regexp.MustCompile(`^[-+]?(([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$`)
+
+// parseTimeout reads a timeout written as seconds or as a duration; huge is
+// true for a well-formed one too large to represent.
+func parseTimeout(v, tag string) (t time.Duration, ok, huge bool) {
+	switch {
+	case tag == "!!int" || tag == "!!float" && decimalPattern.MatchString(v):
+		secs, err := strconv.ParseInt(strings.ReplaceAll(v, "_", ""), 0, 64)
+		if err != nil {
+			return 0, false, errors.Is(err, strconv.ErrRange)
+		}
+		if secs > math.MaxInt32 || secs < math.MinInt32 {
+			return 0, false, true
+		}
+		return time.Duration(secs) * time.Second, true, false
+	case tag == "!!str":
+		t, err := time.ParseDuration(v)
+		if err != nil {
+			return 0, false, durationPattern.MatchString(v)
+		}
+		return t, true, false
+	}
+	return 0, false, false
 }
 
 // globs reads a list of path.Match patterns.

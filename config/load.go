@@ -110,7 +110,8 @@ func (d *decoder) parse(data []byte) (root *yaml.Node) {
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
-		d.errorf(pos(&extra), "only one YAML document is allowed in a project file")
+		d.hintf(pos(&extra), "remove the --- line and what follows it, or merge that document into the first",
+			"only one YAML document is allowed in a project file")
 	} else if !errors.Is(err, io.EOF) {
 		d.yamlError(err, data)
 	}

@@ -102,7 +102,7 @@ func TestFieldTypesAndRanges(t *testing.T) {
 		{name: "memory too small", yaml: fn + "    memory: 64\n", want: []string{"6:13: memory must be between 128 and 10240 MB, got 64"}},
 		{name: "memory too large", yaml: fn + "    memory: 10241\n", want: []string{"6:13: memory must be between 128 and 10240 MB, got 10241"}},
 		{name: "memory huge", yaml: fn + "    memory: 99999999999999999999\n",
-			want: []string{"6:13: memory must be an integer number of MB (128–10240)"}},
+			want: []string{"6:13: memory must be between 128 and 10240 MB, got 99999999999999999999"}},
 		{name: "timeout word", yaml: fn + "    timeout: soon\n", want: []string{"6:14: " + timeoutMsg}},
 		{name: "timeout list", yaml: fn + "    timeout: [1]\n", want: []string{"6:14: " + timeoutMsg}},
 		{name: "timeout too long", yaml: fn + "    timeout: 16m\n", want: []string{"6:14: timeout must be between 1s and 900s (15m), got 16m"}},
@@ -559,5 +559,52 @@ func TestCorsLimits(t *testing.T) {
 		{name: "maxAge over a day", yaml: cors("maxAge", "86401"),
 			want: []string{"8:17: url.cors.maxAge must be between 0 and 86400 seconds, got 86401"}},
 		{name: "maxAge a day", yaml: cors("maxAge", "86400")},
+	})
+}
+
+// TestMessagesSayWhatIsWrong: an integer too large is out of range, not "not
+// an integer" (2147483648 overflowed a 32-bit parse), and the common errors
+// say what to do.
+func TestMessagesSayWhatIsWrong(t *testing.T) {
+	runRules(t, []ruleCase{
+		{name: "memory past 32 bits", yaml: fn + "    memory: 2147483648\n",
+			want:  []string{"6:13: memory must be between 128 and 10240 MB, got 2147483648"},
+			hints: []string{"Lambda gives a function 128 to 10240 MB of memory, e.g. memory: 1024"}},
+		{name: "memory negative", yaml: fn + "    memory: -5\n",
+			want: []string{"6:13: memory must be between 128 and 10240 MB, got -5"}},
+		{name: "timeout hours past int64", yaml: fn + "    timeout: 99999999999h\n",
+			want:  []string{"6:14: timeout must be between 1s and 900s (15m), got 99999999999h"},
+			hints: []string{"Lambda runs a function for 1 second to 15 minutes, e.g. timeout: 30s"}},
+		{name: "timeout seconds past 32 bits", yaml: fn + "    timeout: 4294967296\n",
+			want: []string{"6:14: timeout must be between 1s and 900s (15m), got 4294967296"}},
+		{name: "timeout seconds past 64 bits", yaml: fn + "    timeout: 99999999999999999999\n",
+			want: []string{"6:14: timeout must be between 1s and 900s (15m), got 99999999999999999999"}},
+		{name: "timeout unit only", yaml: fn + "    timeout: s\n", want: []string{"6:14: " + timeoutMsg}},
+		{name: "concurrency past 32 bits", yaml: fn + "    concurrency: 2147483648\n",
+			want:  []string{"6:18: concurrency must be between 1 and 1000, got 2147483648"},
+			hints: []string{"concurrency is how many workers lambdev runs at once for the function, e.g. concurrency: 10"}},
+		{name: "maxAge past 32 bits", yaml: fn + "    url: {cors: {maxAge: 2147483648}}\n",
+			want:  []string{"6:26: url.cors.maxAge must be between 0 and 86400 seconds, got 2147483648"},
+			hints: []string{"browsers may cache a preflight answer for at most a day (86400 seconds)"}},
+		{name: "name characters", yaml: "app: my app\nstage: pr/42\nfunctions:\n  f.v1:\n    handler: app.handler\n    runtime: python3.12\n",
+			want: []string{
+				`1:6: app "my app" may only contain letters, digits, - and _`,
+				`2:8: stage "pr/42" may only contain letters, digits, - and _`,
+				`4:3: function name "f.v1" may only contain letters, digits, - and _`,
+			},
+			hints: []string{
+				"names become part of the deployed function name app-stage-function: try `my-app`",
+				"names become part of the deployed function name app-stage-function: try `pr-42`",
+				"names become part of the deployed function name app-stage-function: try `f-v1`",
+			}},
+		{name: "name with nothing to keep", yaml: "app: \"..\"\nfunctions:\n  f: {handler: app.handler, runtime: python3.12}\n",
+			want:  []string{`1:6: app ".." may only contain letters, digits, - and _`},
+			hints: []string{"names become part of the deployed function name app-stage-function: use letters, digits, - and _"}},
+		{name: "must be a string", yaml: fn + "    description: [a, b]\n",
+			want:  []string{"6:18: description must be a string"},
+			hints: []string{"write one value on the line, quoted if it holds characters YAML treats specially (: # [ { ,)"}},
+		{name: "two documents", yaml: fn + "---\napp: b\n",
+			want:  []string{"6:1: only one YAML document is allowed in a project file"},
+			hints: []string{"remove the --- line and what follows it, or merge that document into the first"}},
 	})
 }

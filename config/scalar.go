@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"regexp"
 	"strconv"
 	"strings"
@@ -56,7 +57,8 @@ func (d *decoder) reported(n *yaml.Node) bool {
 func (d *decoder) str(n *yaml.Node, what string) (string, bool) {
 	v, _, ok := d.text(n)
 	if !ok && !d.reported(n) {
-		d.errorf(pos(resolveOr(n)), "%s must be a string", what)
+		d.hintf(pos(resolveOr(n)), "write one value on the line, quoted if it holds characters YAML treats specially (: # [ { ,)",
+			"%s must be a string", what)
 	}
 	return v, ok
 }
@@ -64,6 +66,9 @@ func (d *decoder) str(n *yaml.Node, what string) (string, bool) {
 // leadingZeroPattern matches a decimal integer written with a leading zero,
 // which yaml.v3 reads as octal (0256 is 174) or, with an 8 or 9 in it, as a float.
 var leadingZeroPattern = regexp.MustCompile(`^[-+]?0[0-9_]+$`)
+
+// decimalPattern matches a decimal integer of any size.
+var decimalPattern = regexp.MustCompile(`^[-+]?[0-9][0-9_]*$`)
 
 // leadingZero reports, for a number (not a quoted string) read from a YAML
 // scalar or ${env:} value, that it has a leading zero. what names the field.
@@ -84,26 +89,45 @@ func (d *decoder) leadingZero(n *yaml.Node, what, v, tag string) bool {
 	return true
 }
 
-// integer reads an integer field named what; msg is the whole error for a non-integer.
-func (d *decoder) integer(n *yaml.Node, what, msg string) (int, bool) {
+// intField describes an integer setting: its name, the whole error for a
+// value that is not an integer, and the range Lambda allows with the unit
+// and hint given when a value is outside it.
+type intField struct {
+	what, typeMsg string
+	lo, hi        int
+	unit, hint    string
+}
+
+// integer reads an integer setting and checks its range. An integer too big
+// for any machine word is out of range, not "not an integer".
+func (d *decoder) integer(n *yaml.Node, f intField) (int, bool) {
 	v, tag, ok := d.text(n)
 	if !ok {
 		if !d.reported(n) {
-			d.errorf(pos(resolveOr(n)), "%s", msg)
+			d.errorf(pos(resolveOr(n)), "%s", f.typeMsg)
 		}
 		return 0, false
 	}
-	if d.leadingZero(n, what, v, tag) {
+	if d.leadingZero(n, f.what, v, tag) {
 		return 0, false
 	}
-	if tag == "!!int" {
-		i, err := strconv.ParseInt(strings.ReplaceAll(v, "_", ""), 0, 32)
-		if err == nil {
-			return int(i), true
-		}
+	if tag == "!!float" && decimalPattern.MatchString(v) {
+		tag = "!!int" // yaml.v3 tags integers beyond 64 bits as floats
 	}
-	d.errorf(pos(resolveOr(n)), "%s", msg)
-	return 0, false
+	if tag != "!!int" {
+		d.errorf(pos(resolveOr(n)), "%s", f.typeMsg)
+		return 0, false
+	}
+	i, err := strconv.ParseInt(strings.ReplaceAll(v, "_", ""), 0, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		d.errorf(pos(resolveOr(n)), "%s", f.typeMsg)
+		return 0, false
+	}
+	if err != nil || i < int64(f.lo) || i > int64(f.hi) {
+		d.hintf(pos(resolveOr(n)), f.hint, "%s must be between %d and %d%s, got %s", f.what, f.lo, f.hi, f.unit, v)
+		return 0, false
+	}
+	return int(i), true
 }
 
 // boolean reads a true/false field; msg is the whole error for anything else.

@@ -22,6 +22,19 @@ var regionPattern = regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-\d$`)
 
 const nameCharset = "letters, digits, - and _"
 
+// nameBadRun is a run of characters namePattern does not allow.
+var nameBadRun = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
+
+// nameHint suggests a valid spelling of a name: the deployed function name
+// app-stage-function must match Lambda's FunctionName pattern.
+func nameHint(name string) string {
+	const why = "names become part of the deployed function name app-stage-function"
+	if s := strings.Trim(nameBadRun.ReplaceAllString(name, "-"), "-"); s != "" {
+		return fmt.Sprintf("%s: try `%s`", why, s)
+	}
+	return why + ": use " + nameCharset
+}
+
 // project decodes the root mapping into p.
 func (d *decoder) project(p *Project, root *yaml.Node, opts LoadOptions) {
 	root = resolveOr(root)
@@ -62,7 +75,7 @@ func (d *decoder) app(p *Project, root *yaml.Node, top map[string]pair) {
 	if v, ok := d.str(pr.v, "app"); ok {
 		p.App = v
 		if !namePattern.MatchString(v) {
-			d.errorf(pos(pr.v), "app %q may only contain %s", v, nameCharset)
+			d.hintf(pos(pr.v), nameHint(v), "app %q may only contain %s", v, nameCharset)
 		}
 	}
 }
@@ -84,7 +97,7 @@ func (d *decoder) stage(p *Project, top map[string]pair, opts LoadOptions) {
 		p.Stage, at, from = opts.Stage, Pos{}, " (from --stage)"
 	}
 	if !namePattern.MatchString(p.Stage) {
-		d.errorf(at, "stage %q%s may only contain %s", p.Stage, from, nameCharset)
+		d.hintf(at, nameHint(p.Stage), "stage %q%s may only contain %s", p.Stage, from, nameCharset)
 	}
 }
 
@@ -149,7 +162,7 @@ func (d *decoder) functions(p *Project, root *yaml.Node, top map[string]pair, de
 // (computed even when app or stage are themselves invalid).
 func (d *decoder) checkName(p *Project, f *Function) {
 	if !namePattern.MatchString(f.Name) {
-		d.errorf(f.Pos, "function name %q may only contain %s", f.Name, nameCharset)
+		d.hintf(f.Pos, nameHint(f.Name), "function name %q may only contain %s", f.Name, nameCharset)
 	}
 	if n := p.LambdaName(f); p.App != "" && len(n) > MaxLambdaNameLen {
 		d.hintf(f.Pos, "shorten the app, stage or function name",

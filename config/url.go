@@ -187,11 +187,10 @@ func (d *decoder) corsMethods(n *yaml.Node) ([]string, bool) {
 }
 
 func (d *decoder) maxAge(n *yaml.Node) (int, bool) {
-	msg := fmt.Sprintf("url.cors.maxAge must be an integer number of seconds (0–%d)", maxCorsMaxAgeSecs)
-	v, ok := d.integer(n, "url.cors.maxAge", msg)
-	if ok && (v < 0 || v > maxCorsMaxAgeSecs) {
-		d.errorf(pos(n), "url.cors.maxAge must be between 0 and %d seconds, got %d", maxCorsMaxAgeSecs, v)
-		return 0, false
-	}
-	return v, ok
+	return d.integer(n, intField{
+		what:    "url.cors.maxAge",
+		typeMsg: fmt.Sprintf("url.cors.maxAge must be an integer number of seconds (0–%d)", maxCorsMaxAgeSecs),
+		lo:      0, hi: maxCorsMaxAgeSecs, unit: " seconds",
+		hint: "browsers may cache a preflight answer for at most a day (86400 seconds)",
+	})
 }
