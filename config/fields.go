@@ -173,6 +173,15 @@ func (d *decoder) globs(n *yaml.Node, key string) ([]string, bool) {
 
 var driftIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
+// DriftRules are the drift rule ids drift.ignore may list. The rules live in
+// engine/drift, which config may not import; its tests keep the two lists equal.
+var DriftRules = []string{
+	"runtime-swap", "interpreter-version", "architecture", "native-glibc",
+	"native-arch", "native-os", "runtime-lifecycle", "package-size",
+	"env-shell-only", "env-secret", "deployed-config", "timeout-near",
+	"memory-near", "response-size", "url-invoke-mode",
+}
+
 func (d *decoder) drift(n *yaml.Node) (DriftConfig, bool) {
 	pairs, ok := d.mapping(n, "drift", []string{"ignore"})
 	var c DriftConfig
@@ -182,6 +191,15 @@ func (d *decoder) drift(n *yaml.Node) (DriftConfig, bool) {
 		for i, id := range ids {
 			if !driftIDPattern.MatchString(id) {
 				d.errorf(at[i], "drift rule id %q is malformed", id)
+				ok = false
+				continue
+			}
+			if !contains(DriftRules, id) {
+				hint := "drift rules: " + strings.Join(DriftRules, ", ")
+				if c := closest(id, DriftRules); c != "" {
+					hint = fmt.Sprintf("did you mean `%s`?", c)
+				}
+				d.hintf(at[i], hint, "unknown drift rule `%s` in drift.ignore", id)
 				ok = false
 				continue
 			}

@@ -608,3 +608,17 @@ func TestMessagesSayWhatIsWrong(t *testing.T) {
 			hints: []string{"remove the --- line and what follows it, or merge that document into the first"}},
 	})
 }
+
+// TestDriftIgnoreIDs: drift.ignore names rules; an unknown id silenced
+// nothing and was accepted.
+func TestDriftIgnoreIDs(t *testing.T) {
+	runRules(t, []ruleCase{
+		{name: "typo", yaml: fn + "    drift: {ignore: [runtime-swap, runtme-swap]}\n",
+			want:  []string{"6:36: unknown drift rule `runtme-swap` in drift.ignore"},
+			hints: []string{"did you mean `runtime-swap`?"}},
+		{name: "nothing close", yaml: "app: a\ndefaults:\n  drift:\n    ignore:\n      - typo\nfunctions:\n  f: {handler: app.handler, runtime: python3.12}\n",
+			want:  []string{"5:9: unknown drift rule `typo` in drift.ignore"},
+			hints: []string{"drift rules: " + strings.Join(DriftRules, ", ")}},
+		{name: "every rule", yaml: fn + "    drift: {ignore: [" + strings.Join(DriftRules, ", ") + "]}\n"},
+	})
+}

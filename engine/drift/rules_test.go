@@ -1,7 +1,10 @@
 package drift
 
 import (
+	"slices"
 	"testing"
+
+	"github.com/lambdev/lambdev/config"
 )
 
 func TestRuntimeSwap(t *testing.T) {
@@ -167,4 +170,12 @@ func TestLocalRulesSkipFamiliesThatNeverRunLocally(t *testing.T) {
 	g := fn("g", "python3.12", "x86_64")
 	in.Project = project(t.TempDir(), g)
 	wantOne(t, Check(in)[:1], SeverityInfo, "code runs on arm64 darwin")
+}
+
+// TestConfigKnowsEveryRule: config validates drift.ignore against its own
+// list (it may not import this package); keep it equal to Rules.
+func TestConfigKnowsEveryRule(t *testing.T) {
+	if !slices.Equal(config.DriftRules, Rules) {
+		t.Errorf("config.DriftRules = %v\nwant Rules = %v", config.DriftRules, Rules)
+	}
 }
