@@ -155,7 +155,7 @@ func TestInitOutputThenOneStart(t *testing.T) {
 		"py/app.py": "print('init line')\n\n\ndef handler(event, context):\n    print('handler line')\n    return 1\n",
 	})
 	e, _ := startHot(t, dir, Options{Warm: 1})
-	for _, name := range []string{"z", "b"} {
+	for _, name := range []string{"a", "b"} {
 		res := invoke(t, e, name, `{}`)
 		id := res.RequestID
 		want := "init line\nSTART RequestId: " + id + " Version: $LATEST\nhandler line\nEND RequestId: " + id + "\nREPORT RequestId: " + id + "\t"
