@@ -64,11 +64,9 @@ const MaxEnvironmentSize = 4 << 10
 
 // checkEnv refuses environment variables over Lambda's 4 KB quota before any upload.
 func (s spec) checkEnv() error {
-	n := 0
-	for k, v := range s.env {
-		n += len(k) + len(v)
-	}
-	if n > MaxEnvironmentSize {
+	// Measured as Lambda measures it: the deployed variables (the bridge's
+	// included, in cloud dev) as one JSON object.
+	if n := config.EnvironmentSize(s.env); n > MaxEnvironmentSize {
 		return fmt.Errorf("%s: environment variables total %d bytes, over Lambda's limit of %d", s.name, n, MaxEnvironmentSize)
 	}
 	return nil

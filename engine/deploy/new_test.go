@@ -141,4 +141,13 @@ func TestEnvironmentLimit(t *testing.T) {
 	if err := newSpec(p, big, "").checkEnv(); err == nil {
 		t.Fatal("4 KB environment accepted")
 	}
+	// Lambda measures the variables as JSON: 200 of 10+10 bytes are 4,000
+	// bytes of names and values, but 5,201 bytes of JSON.
+	many := map[string]string{}
+	for i := range 200 {
+		many[fmt.Sprintf("VAR_%06d", i)] = "vvvvvvvvvv"
+	}
+	if err := newSpec(p, Target{Function: api, Environment: many}, "").checkEnv(); err == nil || !strings.Contains(err.Error(), "bytes") {
+		t.Errorf("200 variables of 5 KB as JSON: %v, want refused", err)
+	}
 }
