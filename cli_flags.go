@@ -74,24 +74,28 @@ func (g *globals) load() (*config.Project, error) {
 	return p, nil
 }
 
-// configWarning is a project file warning in a command's --json document,
-// where stderr's "file:line:col: warning:" lines would otherwise be lost.
-type configWarning struct {
+// configProblem is a project file error or warning in a --json document,
+// where stderr's "file:line:col: …" lines would otherwise be lost.
+type configProblem struct {
 	File    string `json:"file"`
 	Line    int    `json:"line,omitempty"`
 	Col     int    `json:"col,omitempty"`
 	Message string `json:"message"`
 	Hint    string `json:"hint,omitempty"`
+	Warning bool   `json:"warning,omitempty"`
 }
 
-// configWarnings lists p's load warnings for a --json document; never nil.
-func configWarnings(p *config.Project) []configWarning {
-	out := []configWarning{}
-	for _, w := range p.Warnings {
-		out = append(out, configWarning{File: w.File, Line: w.Line, Col: w.Col, Message: w.Msg, Hint: w.Hint})
+// configProblems converts the loader's problems; never nil.
+func configProblems(list []*config.Error) []configProblem {
+	out := []configProblem{}
+	for _, e := range list {
+		out = append(out, configProblem{File: e.File, Line: e.Line, Col: e.Col, Message: e.Msg, Hint: e.Hint, Warning: e.Warning})
 	}
 	return out
 }
+
+// configWarnings lists p's load warnings for a --json document; never nil.
+func configWarnings(p *config.Project) []configProblem { return configProblems(p.Warnings) }
 
 // commandFlags parses a command's flags; the command's own flags are added by add.
 func (g *globals) commandFlags(name, usage string, args []string, add func(fs *flag.FlagSet)) ([]string, error) {

@@ -23,7 +23,7 @@ func TestCheckReportsProjectFileWarnings(t *testing.T) {
 	}
 	out, errOut, code := cli(t, "check", "--mode", "deploy", "--json", "-f", file)
 	var doc struct {
-		ConfigWarnings []configWarning `json:"configWarnings"`
+		ConfigWarnings []configProblem `json:"configWarnings"`
 	}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != 0 || errOut != "" {
 		t.Fatalf("check --json: exit %d, %v\nstdout %s\nstderr %s", code, err, out, errOut)
@@ -55,5 +55,28 @@ func TestEveryCommandHasHelp(t *testing.T) {
 	var v struct{ Version string }
 	if err := json.Unmarshal([]byte(out), &v); err != nil || code != 0 || v.Version == "" {
 		t.Errorf("version --json: exit %d, %q (%v)", code, out, err)
+	}
+}
+
+// A bad project file under --json gives each problem as data: position,
+// message and hint, not one string with the hints folded in.
+func TestJSONConfigErrorsAreStructured(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "lambdev.yaml")
+	yaml := "app: x\nfunctions:\n  g: {handler: a.b, runtime: python3.12, memory: 5}\n"
+	if err := os.WriteFile(file, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := cli(t, "plan", "--json", "-f", file)
+	var doc struct {
+		Error    string
+		Problems []configProblem
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != exitUsage || len(doc.Problems) != 2 {
+		t.Fatalf("plan --json of a bad file: exit %d, %v, %+v\n%s", code, err, doc, out)
+	}
+	mem := doc.Problems[1]
+	if mem.File != file || mem.Line != 3 || mem.Col == 0 || !strings.HasPrefix(mem.Message, "memory must be between 128 and 10240 MB") ||
+		mem.Hint == "" || mem.Warning || strings.Contains(mem.Message, "hint") {
+		t.Errorf("memory problem %+v, want its position, message and hint apart", mem)
 	}
 }

@@ -143,9 +143,17 @@ func renderError(g *globals, err error) {
 		hint = ce.hint
 	}
 	if g.json {
-		if ce == nil || !ce.reported {
-			writeJSON(g.stdout, map[string]any{"error": err.Error(), "hint": hint})
+		if ce != nil && ce.reported {
+			return
 		}
+		doc := map[string]any{"error": err.Error(), "hint": hint}
+		var cfgErrs *config.Errors
+		if errors.As(err, &cfgErrs) {
+			// Each problem of the project file, as a program wants it.
+			doc["error"] = fmt.Sprintf("%s: %d problem(s)", cfgErrs.File, len(cfgErrs.List))
+			doc["problems"] = configProblems(cfgErrs.List)
+		}
+		writeJSON(g.stdout, doc)
 		return
 	}
 	msg := err.Error()
