@@ -113,7 +113,7 @@ func (d *decoder) mappingOnce(n *yaml.Node, what string, known []string, merged 
 				continue
 			}
 			mergeKey = k
-			inherited = append(inherited, d.mergePairs(v, what, known, merged)...)
+			inherited = append(inherited, d.mergePairs(n.Content[i+1], what, known, merged)...)
 			continue
 		}
 		if k.Kind != yaml.ScalarNode || isNull(k) {
@@ -141,22 +141,55 @@ func (d *decoder) mappingOnce(n *yaml.Node, what string, known []string, merged 
 	return pairs, true
 }
 
+// mergeHint is the hint for a merge key whose value is not a mapping.
+const mergeHint = "anchor a mapping (x-common: &common {memory: 512}) and merge it with <<: *common, or several with <<: [*a, *b]"
+
 // mergePairs returns the entries a merge key brings in: one mapping or a
-// sequence of mappings, earlier ones winning. Mappings already merged are skipped.
+// sequence of mappings (usually aliases), earlier ones winning. v is the
+// value as written. Mappings already merged are skipped; anything else is
+// reported where it is written.
 func (d *decoder) mergePairs(v *yaml.Node, what string, known []string, merged map[*yaml.Node]bool) []pair {
 	srcs := []*yaml.Node{v}
-	if v != nil && v.Kind == yaml.SequenceNode {
-		srcs = v.Content
+	if r := resolve(v); r != nil && r.Kind == yaml.SequenceNode {
+		srcs = r.Content
 	}
 	var out []pair
 	for _, s := range srcs {
-		if s = resolve(s); merged[s] {
+		r := resolve(s)
+		if r == nil || r.Kind != yaml.MappingNode {
+			d.hintf(pos(s), mergeHint, "a merge key (`<<`) in %s needs a mapping or a list of mappings, got %s", what, nodeKind(r))
 			continue
 		}
-		ps, _ := d.mappingOnce(s, what, known, merged)
+		if merged[r] {
+			continue
+		}
+		ps, _ := d.mappingOnce(r, what, known, merged)
 		out = append(out, ps...)
 	}
 	return out
+}
+
+// nodeKind names what a node holds, for messages: "a list", "null", "the number 5"…
+func nodeKind(n *yaml.Node) string {
+	switch {
+	case n == nil:
+		return "an alias that names nothing"
+	case isNull(n):
+		return "null"
+	case n.Kind == yaml.SequenceNode:
+		return "a list"
+	case n.Kind == yaml.MappingNode:
+		return "a mapping"
+	case n.Kind != yaml.ScalarNode:
+		return "a YAML document"
+	}
+	switch n.ShortTag() {
+	case "!!int", "!!float":
+		return "the number " + n.Value
+	case "!!bool":
+		return "the boolean " + n.Value
+	}
+	return fmt.Sprintf("the string %q", n.Value)
 }
 
 func (d *decoder) unknownKey(k *yaml.Node, what string, known []string) {

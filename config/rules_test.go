@@ -86,6 +86,19 @@ func TestSyntaxAndStructure(t *testing.T) {
 		{name: "non-string key", yaml: fn + "    [a]: 1\n", want: []string{"6:5: keys in function `f` must be strings"}},
 		{name: "x- keys and merge keys", yaml: "x-common: &c\n  memory: 512\n  runtime: python3.12\napp: a\n" +
 			"functions:\n  f:\n    <<: *c\n    handler: app.handler\n    memory: 1024\n"},
+		{name: "merge key with a number", yaml: "app: a\nfunctions:\n  g:\n    <<: 5\n    handler: app.handler\n    runtime: python3.12\n",
+			want:  []string{"4:9: a merge key (`<<`) in function `g` needs a mapping or a list of mappings, got the number 5"},
+			hints: []string{mergeHint}},
+		{name: "merge key with an alias to a string", yaml: "x-a: &a text\napp: a\nfunctions:\n  g:\n    <<: [*a]\n" +
+			"    handler: app.handler\n    runtime: python3.12\n",
+			want: []string{"5:10: a merge key (`<<`) in function `g` needs a mapping or a list of mappings, got the string \"text\""}},
+		{name: "merge key with null and a nested list", yaml: fn + "    <<: [~, [a]]\n",
+			want: []string{
+				"6:10: a merge key (`<<`) in function `f` needs a mapping or a list of mappings, got null",
+				"6:13: a merge key (`<<`) in function `f` needs a mapping or a list of mappings, got a list",
+			}},
+		{name: "merge key in the project file", yaml: "<<: 5\n" + fn,
+			want: []string{"1:5: a merge key (`<<`) in the project file needs a mapping or a list of mappings, got the number 5"}},
 		{name: "function is not a mapping", yaml: "app: a\nfunctions:\n  f: yes\n",
 			want: []string{"3:3: function `f` has no handler", "3:3: function `f` has no runtime", "3:6: function `f` must be a mapping of keys to values"}},
 	})
