@@ -1,7 +1,9 @@
 package config
 
 import (
+	"fmt"
 	"regexp"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -40,6 +42,10 @@ var envNamePattern = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]+$`)
 // booleans keep the text as written. The valid entries are returned even
 // when some are rejected.
 func (d *decoder) environment(n *yaml.Node) (map[string]envVar, bool) {
+	if v := resolveOr(n); !isNull(v) && v.Kind != yaml.MappingNode {
+		d.hintf(pos(v), "write the variables as a mapping: "+envExample(v), "environment must be a mapping of keys to values")
+		return nil, false
+	}
 	pairs, ok := d.mapping(n, "environment", nil)
 	env := make(map[string]envVar, len(pairs))
 	for _, p := range pairs {
@@ -81,4 +87,34 @@ func (d *decoder) envName(p pair) bool {
 		return false
 	}
 	return true
+}
+
+// envWordPattern matches what reads as a variable name in NAME=value; names
+// Lambda rejects are reported once the entry is a mapping key.
+var envWordPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// maxEnvExample bounds how many entries envExample rewrites.
+const maxEnvExample = 3
+
+// envExample rewrites a list of NAME=value entries (environment: [A=1]) as
+// the mapping it should be, or gives a generic example.
+func envExample(v *yaml.Node) string {
+	var parts []string
+	if v.Kind == yaml.SequenceNode {
+		for _, item := range v.Content {
+			name, val, found := strings.Cut(item.Value, "=")
+			if item.Kind != yaml.ScalarNode || !found || !envWordPattern.MatchString(name) {
+				parts = nil
+				break
+			}
+			parts = append(parts, fmt.Sprintf("%s: %q", name, val))
+		}
+	}
+	if len(parts) == 0 {
+		return `environment: {NAME: "value"}`
+	}
+	if len(parts) > maxEnvExample {
+		parts = append(parts[:maxEnvExample], "…")
+	}
+	return "environment: {" + strings.Join(parts, ", ") + "}"
 }

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -148,6 +149,11 @@ func (d *decoder) functions(p *Project, root *yaml.Node, top map[string]pair, de
 		return
 	}
 	for _, fp := range pairs {
+		if v := resolveOr(fp.v); !isNull(v) && v.Kind != yaml.MappingNode {
+			d.hintf(pos(v), functionHint(fp.key, v, opts.Now), "function `%s` must be a mapping of keys to values", fp.key)
+			d.checkName(p, &Function{Name: fp.key, Pos: pos(fp.k)})
+			continue
+		}
 		s := d.decodeSpec(fp.v, fmt.Sprintf("function `%s`", fp.key))
 		m := merge(s, defaults)
 		f := build(fp.key, pos(fp.k), m)
@@ -156,6 +162,21 @@ func (d *decoder) functions(p *Project, root *yaml.Node, top map[string]pair, de
 		p.Functions = append(p.Functions, f)
 	}
 	sort.Slice(p.Functions, func(i, j int) bool { return p.Functions[i].Name < p.Functions[j].Name })
+}
+
+// handlerLike matches a scalar that reads as a handler written in place of
+// the function's mapping (f: functions/api/app.handler).
+var handlerLike = regexp.MustCompile(`^[A-Za-z0-9_./-]+\.[A-Za-z0-9_$]+$`)
+
+// functionHint shows the mapping form of a function written as something
+// else, keeping a handler written in its place.
+func functionHint(name string, v *yaml.Node, now time.Time) string {
+	handler := "path/file.func"
+	if v.Kind == yaml.ScalarNode && handlerLike.MatchString(v.Value) {
+		handler = v.Value
+	}
+	return fmt.Sprintf("a function is a mapping of its settings: %s: {handler: %s, runtime: %s}",
+		name, handler, newestRuntime(FamilyPython, now))
 }
 
 // checkName checks the function's key and the length of its deployed name
