@@ -151,7 +151,6 @@ func TestFieldTypesAndRanges(t *testing.T) {
 			want: []string{`6:23: watch pattern "[a-" is malformed`, "7:13: ignore must be a list of strings"}},
 		{name: "drift ignore", yaml: fn + "    drift: {ignore: [runtime-swap, \"bad id!\"], other: 1}\n",
 			want: []string{`6:36: drift rule id "bad id!" is malformed`, "6:48: unknown key `other` in drift"}},
-		{name: "region", yaml: "region: us-east\n" + fn, want: []string{`1:9: region "us-east" is not an AWS region name`}},
 		{name: "relay", yaml: "relay: not a url\n" + fn,
 			want: []string{`1:8: relay must be an http(s) or ws(s) URL with a host, got "not a url"`}},
 	})
@@ -654,4 +653,53 @@ func TestDriftIgnoreIDs(t *testing.T) {
 			hints: []string{"drift rules: " + strings.Join(DriftRules, ", ")}},
 		{name: "every rule", yaml: fn + "    drift: {ignore: [" + strings.Join(DriftRules, ", ") + "]}\n"},
 	})
+}
+
+func TestRegions(t *testing.T) {
+	var cases []ruleCase
+	for _, r := range []string{
+		"us-east-1", "ap-southeast-5", "mx-central-1", "il-central-1", "us-gov-west-1", "cn-north-1",
+		"cn-northwest-1", "us-iso-east-1", "us-isob-east-1", "eu-isoe-west-1", "us-isof-south-1", "eusc-de-east-1",
+	} {
+		cases = append(cases, ruleCase{name: r, yaml: "region: " + r + "\n" + fn})
+	}
+	notRegion := func(r, hint string) ruleCase {
+		return ruleCase{name: r, yaml: "region: \"" + r + "\"\n" + fn,
+			want: []string{fmt.Sprintf("1:9: region %q is not an AWS region name", r)}, hints: []string{hint}}
+	}
+	const examples = "regions look like us-east-1, eu-west-2, us-gov-west-1 or cn-north-1"
+	cases = append(cases,
+		notRegion("xx-fake-1", examples),
+		notRegion("us-east", "did you mean `us-east-1`?"),
+		notRegion("US-EAST-1", "did you mean `us-east-1`?"),
+		notRegion("us-east-1a", "did you mean `us-east-1`?"),
+		notRegion("us-east-0", "did you mean `us-east-1`?"),
+		notRegion("us-isoz-east-1", "did you mean `us-iso-east-1`?"),
+		notRegion("us east 1", "did you mean `us-east-1`?"),
+		notRegion("useast1", "did you mean `us-east-1`?"),
+		notRegion("ohio", examples),
+		notRegion("", examples),
+		ruleCase{name: "unknown but well formed", yaml: "region: ap-southeast-9\n" + fn,
+			want:  []string{`1:9: warning: region "ap-southeast-9" is not one lambdev knows`},
+			hints: []string{"did you mean `ap-southeast-1`?"}},
+		ruleCase{name: "unknown area", yaml: "region: kr-east-5\n" + fn,
+			want:  []string{`1:9: warning: region "kr-east-5" is not one lambdev knows`},
+			hints: []string{"if it is a region newer than lambdev, ignore this warning"}},
+	)
+	runRules(t, cases)
+}
+
+func TestKnownRegionsAreWellFormed(t *testing.T) {
+	for _, r := range knownRegions {
+		if !regionPattern.MatchString(r) {
+			t.Errorf("known region %q does not match regionPattern", r)
+		}
+	}
+}
+
+func TestUnknownRegionIsKept(t *testing.T) {
+	p, errs := load(t, "region: ap-southeast-9\n"+fn, nil, "app.py")
+	if p == nil || p.Region != "ap-southeast-9" {
+		t.Fatalf("project %+v, problems %v; want it loaded with region ap-southeast-9", p, errs)
+	}
 }

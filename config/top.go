@@ -18,9 +18,6 @@ var topKeys = []string{"app", "stage", "region", "relay", "defaults", "functions
 // namePattern is the charset of app, stage and function names.
 var namePattern = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
-// regionPattern is the region part of Lambda's FunctionName pattern.
-var regionPattern = regexp.MustCompile(`^[a-z]{2}(-gov)?-[a-z]+-\d$`)
-
 const nameCharset = "letters, digits, - and _"
 
 // nameBadRun is a run of characters namePattern does not allow.
@@ -100,23 +97,6 @@ func (d *decoder) stage(p *Project, top map[string]pair, opts LoadOptions) {
 	if !namePattern.MatchString(p.Stage) {
 		d.hintf(at, nameHint(p.Stage), "stage %q%s may only contain %s", p.Stage, from, nameCharset)
 	}
-}
-
-func (d *decoder) region(p *Project, top map[string]pair) {
-	p.Region = DefaultRegion
-	pr, ok := top["region"]
-	if !ok {
-		return
-	}
-	v, ok := d.str(pr.v, "region")
-	if !ok {
-		return
-	}
-	if !regionPattern.MatchString(v) {
-		d.hintf(pos(pr.v), "regions look like us-east-1 or eu-west-2", "region %q is not an AWS region name", v)
-		return
-	}
-	p.Region = v
 }
 
 func (d *decoder) relay(p *Project, top map[string]pair) {
