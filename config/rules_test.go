@@ -703,3 +703,36 @@ func TestUnknownRegionIsKept(t *testing.T) {
 		t.Fatalf("project %+v, problems %v; want it loaded with region ap-southeast-9", p, errs)
 	}
 }
+
+func TestRelayURL(t *testing.T) {
+	var cases []ruleCase
+	for _, u := range []string{
+		"wss://relay.example.com", "wss://relay.example.com:8443/hub", "https://relay.example.com",
+		"ws://127.0.0.1:3200", "ws://localhost:1", "ws://[::1]:65535", "http://dev.localhost/",
+	} {
+		cases = append(cases, ruleCase{name: u, yaml: "relay: \"" + u + "\"\n" + fn})
+	}
+	bad := func(u, msg, hint string) ruleCase {
+		return ruleCase{name: u, yaml: "relay: \"" + u + "\"\n" + fn, want: []string{"1:8: " + msg}, hints: []string{hint}}
+	}
+	const notURL = "relay must be an http(s) or ws(s) URL with a host, got %q"
+	const portHint = "ports are 1 to 65535; leave the port out for the scheme's default"
+	cases = append(cases,
+		bad("wss://host:99999", `relay port "99999" is out of range in "wss://host:99999"`, portHint),
+		bad("wss://host:0", `relay port "0" is out of range in "wss://host:0"`, portHint),
+		bad("wss://host:", `relay port "" is out of range in "wss://host:"`, portHint),
+		bad("ws://host/ path", `relay URL "ws://host/ path" must not contain white space`,
+			"remove it, or percent-encode a space as %20"),
+		bad("wss://host/hub?stage=a b", `relay URL "wss://host/hub?stage=a b" must not contain white space`,
+			"remove it, or percent-encode a space as %20"),
+		bad("ftp://host", fmt.Sprintf(notURL, "ftp://host"), "e.g. wss://relay.example.com"),
+		bad("wss://:443", fmt.Sprintf(notURL, "wss://:443"), "e.g. wss://relay.example.com"),
+		bad("wss://host:abc", fmt.Sprintf(notURL, "wss://host:abc"), "e.g. wss://relay.example.com"),
+		ruleCase{name: "ws to another machine", yaml: "relay: ws://relay.example.com\n" + fn,
+			want:  []string{`1:8: warning: relay "ws://relay.example.com" is not encrypted: the relay token and every payload cross the network in clear`},
+			hints: []string{"use wss:// (TLS) unless the hub is on this machine"}},
+		ruleCase{name: "http to another machine", yaml: "relay: http://10.0.0.2:3200\n" + fn,
+			want: []string{`1:8: warning: relay "http://10.0.0.2:3200" is not encrypted: the relay token and every payload cross the network in clear`}},
+	)
+	runRules(t, cases)
+}

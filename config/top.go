@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"net/url"
 	"regexp"
 	"sort"
 	"strings"
@@ -97,23 +96,6 @@ func (d *decoder) stage(p *Project, top map[string]pair, opts LoadOptions) {
 	if !namePattern.MatchString(p.Stage) {
 		d.hintf(at, nameHint(p.Stage), "stage %q%s may only contain %s", p.Stage, from, nameCharset)
 	}
-}
-
-func (d *decoder) relay(p *Project, top map[string]pair) {
-	pr, ok := top["relay"]
-	if !ok || isNull(resolve(pr.v)) {
-		return
-	}
-	v, ok := d.str(pr.v, "relay")
-	if !ok {
-		return
-	}
-	u, err := url.Parse(v)
-	if err != nil || u.Host == "" || !contains([]string{"http", "https", "ws", "wss"}, u.Scheme) {
-		d.hintf(pos(pr.v), "e.g. wss://relay.example.com", "relay must be an http(s) or ws(s) URL with a host, got %q", v)
-		return
-	}
-	p.Relay = v
 }
 
 // functions decodes, merges and checks every function.
