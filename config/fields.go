@@ -155,11 +155,15 @@ func parseTimeout(v, tag string) (t time.Duration, ok, huge bool) {
 	return 0, false, false
 }
 
-// globs reads a list of path.Match patterns.
+// globs reads a list of path.Match patterns (see MatchGlob).
 func (d *decoder) globs(n *yaml.Node, key string) ([]string, bool) {
 	list, at, ok := d.strList(n, key)
 	var out []string
 	for i, g := range list {
+		if !d.globInProject(at[i], key, g) {
+			ok = false
+			continue
+		}
 		if _, err := path.Match(g, ""); err != nil {
 			d.hintf(at[i], "patterns use path.Match syntax: * ? [a-z] and \\ escapes",
 				"%s pattern %q is malformed", key, g)
@@ -169,6 +173,30 @@ func (d *decoder) globs(n *yaml.Node, key string) ([]string, bool) {
 		out = append(out, g)
 	}
 	return out, ok
+}
+
+// drivePattern matches a Windows absolute path: C:\ or C:/.
+var drivePattern = regexp.MustCompile(`^[A-Za-z]:[/\\]`)
+
+const globHint = `patterns are paths relative to the project directory (where lambdev.yaml is), e.g. "shared/**"`
+
+// globInProject reports whether g can match a path: patterns are matched
+// against slash-separated paths inside the project, so an empty pattern, an
+// absolute one or one with a .. element never matches and is reported.
+func (d *decoder) globInProject(at Pos, key, g string) bool {
+	c := CleanGlob(g)
+	switch {
+	case c == "":
+		d.hintf(at, "remove the entry; "+globHint, "%s pattern is empty", key)
+	case strings.HasPrefix(c, "/") || drivePattern.MatchString(g):
+		d.hintf(at, globHint, "%s pattern %q is an absolute path; it never matches", key, g)
+	case contains(strings.Split(c, "/"), ".."):
+		d.hintf(at, globHint+"; files outside it are never watched or packaged",
+			"%s pattern %q has a .. element; it never matches", key, g)
+	default:
+		return true
+	}
+	return false
 }
 
 var driftIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)

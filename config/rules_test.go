@@ -736,3 +736,32 @@ func TestRelayURL(t *testing.T) {
 	)
 	runRules(t, cases)
 }
+
+func TestGlobsThatNeverMatch(t *testing.T) {
+	const hint = `patterns are paths relative to the project directory (where lambdev.yaml is), e.g. "shared/**"`
+	runRules(t, []ruleCase{
+		{name: "relative globs", yaml: fn + "    watch: [\"shared/**\", \"./lib/\", \"*.json\", \"..data\"]\n    ignore: [\"**/*.tmp\"]\n"},
+		{name: "outside the project", yaml: fn + "    watch: [\"../../etc/**\", \"/etc/passwd\", \"src/../lib\"]\n",
+			want: []string{
+				`6:13: watch pattern "../../etc/**" has a .. element; it never matches`,
+				`6:29: watch pattern "/etc/passwd" is an absolute path; it never matches`,
+				`6:44: watch pattern "src/../lib" has a .. element; it never matches`,
+			},
+			hints: []string{hint, hint + "; files outside it are never watched or packaged"}},
+		{name: "windows absolute", yaml: fn + "    ignore: ['C:\\tmp\\*', \"d:/x\"]\n",
+			want: []string{
+				`6:14: ignore pattern "C:\\tmp\\*" is an absolute path; it never matches`,
+				`6:26: ignore pattern "d:/x" is an absolute path; it never matches`,
+			}},
+		{name: "empty", yaml: fn + "    ignore: [\"\", \" \", \"./\", \"/\"]\n",
+			want: []string{
+				"6:14: ignore pattern is empty",
+				"6:18: ignore pattern is empty",
+				"6:23: ignore pattern is empty",
+				"6:29: ignore pattern is empty",
+			},
+			hints: []string{"remove the entry; " + hint}},
+		{name: "in defaults", yaml: "app: a\ndefaults:\n  watch: [..]\nfunctions:\n  f:\n    handler: app.handler\n    runtime: python3.12\n",
+			want: []string{`3:11: watch pattern ".." has a .. element; it never matches`}},
+	})
+}
