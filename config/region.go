@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"regexp"
+	"strings"
 )
 
 // regionPattern is the form of every AWS region name, after the partitions'
@@ -31,6 +32,21 @@ var knownRegions = []string{
 	"us-isof-east-1", "us-isof-south-1",
 	// aws-eusc
 	"eusc-de-east-1",
+}
+
+// Partition is the ARN partition of region: "aws", or "aws-cn", "aws-us-gov",
+// "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f" or "aws-eusc" for the
+// regions of those partitions (partitions.json in the AWS SDKs).
+func Partition(region string) string {
+	for _, p := range []struct{ prefix, partition string }{
+		{"cn-", "aws-cn"}, {"us-gov-", "aws-us-gov"}, {"us-isob-", "aws-iso-b"}, {"eu-isoe-", "aws-iso-e"},
+		{"us-isof-", "aws-iso-f"}, {"us-iso-", "aws-iso"}, {"eusc-", "aws-eusc"},
+	} {
+		if strings.HasPrefix(region, p.prefix) {
+			return p.partition
+		}
+	}
+	return "aws"
 }
 
 const regionExamples = "regions look like us-east-1, eu-west-2, us-gov-west-1 or cn-north-1"

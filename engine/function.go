@@ -354,7 +354,7 @@ func lambdaCPUs(memory int) int {
 
 // functionARN is the ARN a local function is invoked as.
 func functionARN(p *config.Project, f *config.Function) string {
-	return fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", p.Region, LocalAccountID, p.LambdaName(f))
+	return fmt.Sprintf("arn:%s:lambda:%s:%s:function:%s", config.Partition(p.Region), p.Region, LocalAccountID, p.LambdaName(f))
 }
 
 // LocalAccountID is the account id used in local ARNs.

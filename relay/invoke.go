@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/lambdev/lambdev/config"
 	"github.com/lambdev/lambdev/engine"
 )
 
@@ -213,7 +214,7 @@ func (g *Gateway) arn(ref, qualifier string) string {
 		ref = name
 	}
 	p := g.inv.Project()
-	arn := "arn:aws:lambda:" + p.Region + ":" + engine.LocalAccountID + ":function:" + ref
+	arn := "arn:" + config.Partition(p.Region) + ":lambda:" + p.Region + ":" + engine.LocalAccountID + ":function:" + ref
 	if qualifier != "" {
 		arn += ":" + qualifier
 	}

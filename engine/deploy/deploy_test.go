@@ -178,7 +178,7 @@ func checkRole(t *testing.T, d *Deployer, p *config.Project) {
 		t.Fatalf("trust policy %s (%v)", doc, err)
 	}
 	att, err := d.iam.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: role.Role.RoleName})
-	if err != nil || len(att.AttachedPolicies) != 1 || aws.ToString(att.AttachedPolicies[0].PolicyArn) != BasicExecutionPolicy {
+	if err != nil || len(att.AttachedPolicies) != 1 || aws.ToString(att.AttachedPolicies[0].PolicyArn) != BasicExecutionPolicy("us-east-1") {
 		t.Fatalf("attached policies %+v (%v)", att, err)
 	}
 	if tags := iamTags(role.Role.Tags); !owned(tags, p) {

@@ -13,8 +13,11 @@ import (
 	"github.com/lambdev/lambdev/config"
 )
 
-// BasicExecutionPolicy is the managed policy attached to roles lambdev creates.
-const BasicExecutionPolicy = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+// BasicExecutionPolicy is the managed policy attached to roles lambdev
+// creates, in the partition of region (arn:aws-cn:… in China, and so on).
+func BasicExecutionPolicy(region string) string {
+	return "arn:" + config.Partition(region) + ":iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+}
 
 // TrustPolicy lets Lambda assume the execution role.
 const TrustPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",` +
@@ -89,13 +92,14 @@ func (d *Deployer) ensurePolicy(ctx context.Context, role string) error {
 	if err != nil {
 		return explain("list role policies of "+role, err)
 	}
+	policy := BasicExecutionPolicy(d.region)
 	for _, ap := range list.AttachedPolicies {
-		if aws.ToString(ap.PolicyArn) == BasicExecutionPolicy {
+		if aws.ToString(ap.PolicyArn) == policy {
 			return nil
 		}
 	}
 	_, err = d.iam.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{
-		RoleName: aws.String(role), PolicyArn: aws.String(BasicExecutionPolicy),
+		RoleName: aws.String(role), PolicyArn: aws.String(policy),
 	})
 	return explain("attach AWSLambdaBasicExecutionRole to "+role, err)
 }
