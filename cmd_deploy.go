@@ -117,8 +117,12 @@ func newDeployer(ctx context.Context, g *globals, p *config.Project, profile str
 	opts := deploy.Options{Region: p.Region, Profile: profile}
 	if !g.json {
 		w := g.stderr
+		width := 14 // the function column fits the longest name
+		for _, f := range p.Functions {
+			width = max(width, len(f.Name))
+		}
 		opts.Progress = func(pr deploy.Progress) {
-			fmt.Fprintf(w, "%-14s %-13s %s\n", pr.Function, pr.Step, pr.Message)
+			fmt.Fprintf(w, "%-*s %-13s %s\n", width, pr.Function, pr.Step, pr.Message)
 		}
 	}
 	d, err := deploy.New(ctx, opts)

@@ -129,7 +129,7 @@ func (d *Deployer) syncFunction(ctx context.Context, p *config.Project, s spec, 
 	if isNotFound(err) {
 		d.progress(res.Function, StepCreate, "creating %s (%s, %s, %s)", s.name, s.runtime, s.arch, size(art))
 		res.Action = ActionCreate
-		return d.createFunction(ctx, s, s.create(art, p), freshRole)
+		return d.createFunction(ctx, res.Function, s, s.create(art, p), freshRole)
 	}
 	if err != nil {
 		return nil, explain("get function "+s.name, err)

@@ -165,7 +165,7 @@ func (s spec) updateConfig() *lambda.UpdateFunctionConfigurationInput {
 
 // createFunction creates the function, retrying while a role created by this
 // deploy propagates, then waits until it is Active.
-func (d *Deployer) createFunction(ctx context.Context, s spec, in *lambda.CreateFunctionInput, freshRole bool) (*types.FunctionConfiguration, error) {
+func (d *Deployer) createFunction(ctx context.Context, fn string, s spec, in *lambda.CreateFunctionInput, freshRole bool) (*types.FunctionConfiguration, error) {
 	var out *lambda.CreateFunctionOutput
 	limit := d.opts.RoleWait
 	if !freshRole {
@@ -179,7 +179,7 @@ func (d *Deployer) createFunction(ctx context.Context, s spec, in *lambda.Create
 	if err != nil {
 		return nil, err
 	}
-	d.progress(s.name, StepWait, "waiting for %s to become active", s.name)
+	d.progress(fn, StepWait, "waiting for %s to become active", s.name)
 	got, err := lambda.NewFunctionActiveV2Waiter(d.lambda).WaitForOutput(ctx,
 		&lambda.GetFunctionInput{FunctionName: aws.String(s.name)}, d.opts.WaitTimeout)
 	if err != nil {

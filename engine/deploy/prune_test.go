@@ -20,7 +20,17 @@ func TestUndeclaredAndPrune(t *testing.T) {
 	ctx := context.Background()
 	p := demoProject(t, "trim")
 	p.Function("worker").URL = &config.URLConfig{Auth: "none"}
+	// Progress names the project's functions, never their deployed names
+	// (the create's wait once said trim-test-api).
+	var named []string
+	d.opts.Progress = func(pr Progress) { named = append(named, pr.Function) }
 	role := deployOK(t, d, p).Role
+	d.opts.Progress = nil
+	for _, fn := range named {
+		if fn != "" && p.Function(fn) == nil {
+			t.Errorf("progress line for %q, which is not a function of the project", fn)
+		}
+	}
 
 	other := demoProject(t, "trim")
 	other.Stage = "test-b"
