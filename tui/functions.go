@@ -40,6 +40,13 @@ type functionsPane struct {
 	// typed into tenant, "" when none is.
 	tenantFor string
 	tenant    textinput.Model
+	// filtering is true while the filter is typed into filter; query is the
+	// filter applied (lower case), and shown the rows it keeps, in order
+	// (nil: all). The cursor and offset count shown rows.
+	filtering bool
+	filter    textinput.Model
+	query     string
+	shown     []int
 }
 
 const fnLines = 2 // lines per function
@@ -50,7 +57,11 @@ func newFunctionsPane(st Styles, keys KeyMap, proj *config.Project, urls map[str
 	in.Placeholder = "tenant id"
 	in.CharLimit = 256
 	in.Cursor.SetMode(cursor.CursorStatic)
-	p := functionsPane{st: st, keys: keys, proj: proj, urls: urls, index: map[string]int{}, tenant: in}
+	f := textinput.New()
+	f.Prompt = "/"
+	f.CharLimit = 128
+	f.Cursor.SetMode(cursor.CursorStatic)
+	p := functionsPane{st: st, keys: keys, proj: proj, urls: urls, index: map[string]int{}, tenant: in, filter: f}
 	for i, f := range proj.Functions {
 		p.rows = append(p.rows, fnRow{info: engine.FunctionInfo{Name: f.Name, Live: f.Dev, State: engine.StateStarting}, url: urls[f.Name], cfg: f})
 		p.index[f.Name] = i
@@ -76,10 +87,42 @@ func (p *functionsPane) setProject(proj *config.Project) {
 		p.rows = append(p.rows, r)
 		p.index[f.Name] = i
 	}
-	if p.cursor >= len(p.rows) {
-		p.cursor = max(0, len(p.rows)-1)
-	}
 	p.replan()
+	p.setQuery(p.query)
+}
+
+// setQuery keeps the functions whose name or declared runtime holds q
+// (case-insensitive), and keeps the cursor on a shown one. Neither changes
+// while the project file does not, so the rows shown stay put.
+func (p *functionsPane) setQuery(q string) {
+	p.query, p.shown = strings.ToLower(q), nil
+	if p.query != "" {
+		p.shown = []int{}
+		for i, r := range p.rows {
+			hay := strings.ToLower(r.info.Name + " " + r.plan.Declared.Runtime)
+			if strings.Contains(hay, p.query) {
+				p.shown = append(p.shown, i)
+			}
+		}
+	}
+	p.cursor = max(0, min(p.cursor, p.count()-1))
+	p.scroll()
+}
+
+// count is how many functions are shown.
+func (p functionsPane) count() int {
+	if p.shown == nil {
+		return len(p.rows)
+	}
+	return len(p.shown)
+}
+
+// row is the index in rows of the i-th shown function.
+func (p functionsPane) row(i int) int {
+	if p.shown == nil {
+		return i
+	}
+	return p.shown[i]
 }
 
 // setSnapshot replaces every row's info with the engine's snapshot.
@@ -142,10 +185,10 @@ func (p *functionsPane) apply(ev engine.Event) {
 
 // selected is the function under the cursor, "" when there is none.
 func (p functionsPane) selected() (fnRow, bool) {
-	if p.cursor < 0 || p.cursor >= len(p.rows) {
+	if p.cursor < 0 || p.cursor >= p.count() {
 		return fnRow{}, false
 	}
-	return p.rows[p.cursor], true
+	return p.rows[p.row(p.cursor)], true
 }
 
 // SetSize sets the lines and columns the pane may draw, header included.
@@ -179,15 +222,37 @@ func (p functionsPane) Update(msg tea.KeyMsg) (functionsPane, action) {
 		}
 		return p, nil
 	}
+	if p.filtering {
+		switch msg.Type {
+		case tea.KeyEsc:
+			p.filtering = false
+			p.filter.Blur()
+			p.filter.SetValue("")
+			p.setQuery("")
+		case tea.KeyEnter:
+			p.filtering = false
+			p.filter.Blur()
+		default:
+			p.filter, _ = p.filter.Update(msg)
+			p.setQuery(p.filter.Value())
+		}
+		return p, nil
+	}
 	switch {
 	case key.Matches(msg, k.Up):
 		p.cursor = max(0, p.cursor-1)
 	case key.Matches(msg, k.Down):
-		p.cursor = min(len(p.rows)-1, p.cursor+1)
+		p.cursor = max(0, min(p.count()-1, p.cursor+1))
 	case key.Matches(msg, k.Top):
 		p.cursor = 0
 	case key.Matches(msg, k.Bottom):
-		p.cursor = len(p.rows) - 1
+		p.cursor = max(0, p.count()-1)
+	case key.Matches(msg, k.Filter):
+		p.filtering = true
+		p.filter.Focus()
+	case key.Matches(msg, k.Back) && p.query != "":
+		p.filter.SetValue("")
+		p.setQuery("")
 	default:
 		r, ok := p.selected()
 		if !ok {
@@ -229,27 +294,46 @@ func (p functionsPane) ShortHelp() []key.Binding {
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 		}
 	}
+	if p.filtering {
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		}
+	}
 	return []key.Binding{k.ToggleLive, k.Invoke, k.Edit, k.Reload, k.Open, k.ReloadAll, k.Watch, k.Up, k.Down}
 }
 
 // FullHelp groups the pane's keys.
 func (p functionsPane) FullHelp() [][]key.Binding {
-	return [][]key.Binding{append(p.ShortHelp(), p.keys.Tenant)}
+	return [][]key.Binding{append(p.ShortHelp(), p.keys.Tenant, p.keys.Filter)}
 }
 
 // View draws the header and the visible functions.
 func (p functionsPane) View(focused bool) string {
 	vis := max(1, (p.height-1)/fnLines)
+	n := p.count()
 	title := fmt.Sprintf("Functions %d", len(p.rows))
-	if vis < len(p.rows) {
-		title += fmt.Sprintf(" · showing %d–%d", p.offset+1, min(len(p.rows), p.offset+vis))
+	if p.query != "" {
+		title = fmt.Sprintf("Functions %d of %d", n, len(p.rows))
+	}
+	if vis < n {
+		title += fmt.Sprintf(" · showing %d–%d", p.offset+1, min(n, p.offset+vis))
+	}
+	switch {
+	case p.filtering:
+		title += " " + p.filter.View()
+	case p.query != "":
+		title += " · filter /" + p.query
 	}
 	if p.tenantFor != "" {
 		title += " · " + p.tenantFor + " " + p.tenant.View()
 	}
 	lines := []string{rule(p.st, title, p.width, focused)}
-	for i := p.offset; i < len(p.rows) && i < p.offset+vis; i++ {
-		lines = append(lines, p.viewRow(p.rows[i], focused && i == p.cursor, i == p.cursor)...)
+	for i := p.offset; i < n && i < p.offset+vis; i++ {
+		lines = append(lines, p.viewRow(p.rows[p.row(i)], focused && i == p.cursor, i == p.cursor)...)
+	}
+	if n == 0 {
+		lines = append(lines, p.st.Faint.Render(clip("  no function matches /"+p.query+" — esc clears the filter", p.width)))
 	}
 	for len(lines) < p.height {
 		lines = append(lines, "")

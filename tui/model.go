@@ -207,7 +207,7 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.layout()
 		return m, m.perform(a)
 	}
-	if m.focus == focusFunctions && m.fns.tenantFor != "" && !m.detailOpen {
+	if m.focus == focusFunctions && (m.fns.tenantFor != "" || m.fns.filtering) && !m.detailOpen {
 		var a action
 		m.fns, a = m.fns.Update(msg)
 		m.layout()

@@ -571,3 +571,30 @@ func TestDetailDrawsNoControlCharacters(t *testing.T) {
 		t.Errorf("the page lost the text around the controls:\n%s", page)
 	}
 }
+
+// / filters the functions pane too: by name or declared runtime, keys act
+// on the shown functions, esc clears, and q inside the filter is a letter.
+func TestFunctionFilter(t *testing.T) {
+	m, f := newTestModel(t, 100, 30)
+	m = press(m, "/", "n", "o", "d", "e")
+	if n := m.fns.count(); n != 1 || !strings.Contains(m.View(), fmt.Sprintf("Functions 1 of %d", len(m.fns.rows))) {
+		t.Fatalf(`filter "node" shows %d functions, want web alone:\n%s`, n, m.View())
+	}
+	m = press(m, "enter")
+	m = do(t, m, f, "i")
+	if got := f.Calls(); !slices.Equal(got, []string{"Invoke web {} cli"}) {
+		t.Errorf("i on the filtered list called %q, want web invoked", got)
+	}
+	m = press(m, "/", "q", "z")
+	if m.fns.filter.Value() != "nodeqz" || m.fns.count() != 0 || !strings.Contains(m.View(), "no function matches") {
+		t.Errorf("typed %q, %d shown; want q typed as a letter and nothing shown", m.fns.filter.Value(), m.fns.count())
+	}
+	m = do(t, m, f, "i") // nothing selected: no call
+	m = press(m, "esc")
+	if m.fns.query != "" || m.fns.count() != len(m.fns.rows) {
+		t.Errorf("esc should clear the filter: query %q, %d shown", m.fns.query, m.fns.count())
+	}
+	if got := f.Calls(); len(got) != 1 {
+		t.Errorf("calls %q; an empty filtered list must not invoke", got)
+	}
+}

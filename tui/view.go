@@ -70,6 +70,8 @@ func (m Model) helpView() string {
 		fk.short, fk.noTabs = m.detail.ShortHelp(), true
 	case m.focus == focusInvocations && m.inv.filtering:
 		return m.shortHelp(m.inv.ShortHelp())
+	case m.focus == focusFunctions && m.fns.filtering:
+		return m.shortHelp(m.fns.ShortHelp())
 	case m.focus == focusFunctions:
 		fk.short = m.fns.ShortHelp()
 	case m.focus == focusInvocations:
