@@ -223,19 +223,9 @@ func (p functionsPane) Update(msg tea.KeyMsg) (functionsPane, action) {
 		return p, nil
 	}
 	if p.filtering {
-		switch msg.Type {
-		case tea.KeyEsc:
-			p.filtering = false
-			p.filter.Blur()
-			p.filter.SetValue("")
-			p.setQuery("")
-		case tea.KeyEnter:
-			p.filtering = false
-			p.filter.Blur()
-		default:
-			p.filter, _ = p.filter.Update(msg)
-			p.setQuery(p.filter.Value())
-		}
+		var q string
+		q, p.filtering = typeFilter(&p.filter, msg)
+		p.setQuery(q)
 		return p, nil
 	}
 	switch {
@@ -295,10 +285,7 @@ func (p functionsPane) ShortHelp() []key.Binding {
 		}
 	}
 	if p.filtering {
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-		}
+		return filterHelp()
 	}
 	return []key.Binding{k.ToggleLive, k.Invoke, k.Edit, k.Reload, k.Open, k.ReloadAll, k.Watch, k.Up, k.Down}
 }

@@ -210,19 +210,9 @@ func (p *invocationsPane) SetSize(w, h int) {
 func (p invocationsPane) Update(msg tea.KeyMsg) (invocationsPane, action) {
 	k := p.keys
 	if p.filtering {
-		switch msg.Type {
-		case tea.KeyEsc:
-			p.filtering = false
-			p.input.Blur()
-			p.input.SetValue("")
-			p.setQuery("")
-		case tea.KeyEnter:
-			p.filtering = false
-			p.input.Blur()
-		default:
-			p.input, _ = p.input.Update(msg)
-			p.setQuery(p.input.Value())
-		}
+		var q string
+		q, p.filtering = typeFilter(&p.input, msg)
+		p.setQuery(q)
 		return p, nil
 	}
 	cur := p.indexOf(p.sel)
@@ -264,10 +254,7 @@ func (p invocationsPane) Update(msg tea.KeyMsg) (invocationsPane, action) {
 func (p invocationsPane) ShortHelp() []key.Binding {
 	k := p.keys
 	if p.filtering {
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-		}
+		return filterHelp()
 	}
 	return []key.Binding{k.Open, k.Filter, k.Replay, k.Clear, k.Up, k.Down}
 }
